@@ -1,0 +1,28 @@
+import type { Config } from '../core/config.ts';
+import { startAllInOne } from '../cloud.ts';
+
+export async function startCommand(config: Config): Promise<void> {
+  const began = performance.now();
+  const running = await startAllInOne(config);
+  const ms = Math.round(performance.now() - began);
+  const lines = [
+    `Strata is up in ${ms} ms at ${running.url}`,
+    `  identity     ${running.authUrl}`,
+    `  data         ${config.dataDir}`,
+    `  database     ${running.database}`,
+    `  credentials  ${running.files.cloudsYaml}, ${running.files.adminOpenrc}`,
+    `  admin        user '${config.admin.user}', project '${config.admin.project}', password in the files above`,
+    ...running.cloud.services.flatMap(({ instance }) => instance.describe?.() ?? []).map((l) => `  ${l}`),
+    `Try: OS_CLIENT_CONFIG_FILE=${running.files.cloudsYaml} openstack --os-cloud strata token issue`,
+  ];
+  console.log(lines.join('\n'));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

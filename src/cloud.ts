@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify as toYaml, parse as parseYaml } from 'yaml';
+import { createMemoryBus } from './core/bus/memory-bus.ts';
+import type { Config } from './core/config.ts';
+import { openDatabase } from './core/db/database.ts';
+import { migrateService } from './core/db/migrate.ts';
+import { buildCloudApp, type CloudApp } from './core/http/app.ts';
+import type { ServiceModule } from './core/http/service.ts';
+import { identity } from './identity/index.ts';
+
+/**
+ * The all-in-one composition: every service in one process on the in-process bus. This file (and the CLI)
+ * are the only places that import services; services never import each other.
+ */
+export const MODULES: ServiceModule[] = [identity];
+
+export interface RunningCloud {
+  cloud: CloudApp;
+  url: string;
+  authUrl: string;
+  adminPassword: string;
+  /** Where the data is, for the banner. */
+  database: string;
+  files: { cloudsYaml: string; adminOpenrc: string };
+  close(): Promise<void>;
+}
+
+export async function startAllInOne(config: Config): Promise<RunningCloud> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const database = openDatabase(config);
+  const bus = createMemoryBus();
+  let cloud: CloudApp;
+  try {
+    cloud = await buildCloudApp({ config, database, bus, modules: MODULES });
+    await cloud.listen();
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const url = cloud.publicUrl();
+  const files = { cloudsYaml: join(config.dataDir, 'clouds.yaml'), adminOpenrc: join(config.dataDir, 'admin-openrc') };
+  const stored = await storedPassword(files.cloudsYaml);
+  const wanted = config.admin.password || stored || randomBytes(18).toString('base64url');
+  const idInstance = cloud.services.find((s) => s.module === identity)?.instance as Awaited<ReturnType<typeof identity.create>>;
+  await idInstance.bootstrap({
+    adminUser: config.admin.user,
+    adminProject: config.admin.project,
+    adminPassword: wanted === stored ? undefined : wanted,
+    region: config.region,
+  });
+  const authUrl = `${url}/identity/v3`;
+  await writeCredentials(files, { authUrl, user: config.admin.user, project: config.admin.project, password: wanted, region: config.region });
+  return {
+    cloud,
+    url,
+    authUrl,
+    adminPassword: wanted,
+    database: database.describe,
+    files,
+    async close() {
+      await cloud.close();
+      await bus.close();
+      await database.close();
+    },
+  };
+}
+
+/** Applies every service's pending migrations; returns the names applied. */
+export async function migrateAll(config: Config): Promise<string[]> {
+  const database = openDatabase(config);
+  try {
+    const applied: string[] = [];
+    for (const m of MODULES) {
+      const result = await migrateService(database.db, m.name, m.migrations);
+      applied.push(...(result.results ?? []).map((r) => `${m.name}/${r.migrationName}`));
+    }
+    return applied;
+  } finally {
+    await database.close();
+  }
+}
+
+async function storedPassword(cloudsYaml: string): Promise<string | undefined> {
+  try {
+    const doc = parseYaml(await readFile(cloudsYaml, 'utf8'));
+    return doc?.clouds?.strata?.auth?.password;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Creds {
+  authUrl: string;
+  user: string;
+  project: string;
+  password: string;
+  region: string;
+}
+
+/** clouds.yaml (for `openstack --os-cloud strata`) and an openrc, both readable by the owner only. */
+async function writeCredentials(files: RunningCloud['files'], c: Creds): Promise<void> {
+  const clouds = {
+    clouds: {
+      strata: {
+        auth: {
+          auth_url: c.authUrl,
+          username: c.user,
+          password: c.password,
+          project_name: c.project,
+          user_domain_name: 'Default',
+          project_domain_name: 'Default',
+        },
+        region_name: c.region,
+        interface: 'public',
+        identity_api_version: 3,
+      },
+    },
+  };
+  await writeFile(files.cloudsYaml, toYaml(clouds), { mode: 0o600 });
+  const rc = [
+    `export OS_AUTH_URL=${c.authUrl}`,
+    `export OS_USERNAME=${c.user}`,
+    `export OS_PASSWORD='${c.password.replaceAll("'", "'\\''")}'`,
+    `export OS_PROJECT_NAME=${c.project}`,
+    'export OS_USER_DOMAIN_NAME=Default',
+    'export OS_PROJECT_DOMAIN_NAME=Default',
+    `export OS_REGION_NAME=${c.region}`,
+    'export OS_IDENTITY_API_VERSION=3',
+    'export OS_INTERFACE=public',
+    '',
+  ].join('\n');
+  await writeFile(files.adminOpenrc, rc, { mode: 0o600 });
+}

@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * Strata's configuration: one YAML file (`--config`, or `<data-dir>/strata.yaml` when present) overlaid by
+ * environment variables `STRATA_<SECTION>__<KEY>` (e.g. `STRATA_DATABASE__URL`), overlaid by CLI flags.
+ * Every key and its default is listed in DEFAULTS below; that object is the documentation.
+ */
+export interface Config {
+  /** Where the SQLite file, token keys, clouds.yaml and admin-openrc live. */
+  dataDir: string;
+  listen: { host: string; port: number };
+  /** The base URL clients use; defaults to http://<host>:<port>. Catalog endpoints are built from it. */
+  publicUrl: string;
+  region: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Largest request body any API accepts, in bytes (Keystone's max_request_body_size is 114688). */
+  bodyLimit: number;
+  database: {
+    /** postgres://user:pass@host/db selects PostgreSQL; empty means SQLite at <dataDir>/strata.db. */
+    url: string;
+    poolSize: number;
+  };
+  /** Which drivers the all-in-one uses: 'auto' picks by what the machine offers, 'fake' forces fakes. */
+  drivers: 'auto' | 'fake';
+  /** YAML or JSON file of policy overrides, read by every service; rules not named keep their defaults. */
+  policyFile: string;
+  identity: {
+    tokenExpiration: number;
+    /** How long past expiry `allow_expired=1` may still validate a token (Keystone: 2 days). */
+    allowExpiredWindow: number;
+    maxActiveKeys: number;
+    /** scrypt cost: N=2^16 r=8 p=2 (64 MiB, ~300 ms on 2 cores) is no weaker than Keystone's bcrypt cost 12 (~250 ms). */
+    scrypt: { N: number; r: number; p: number };
+    /** How long a validated token stays in the per-process auth cache, in ms (revocations clear it at once). */
+    authCacheMs: number;
+  };
+  admin: { user: string; project: string; password: string };
+}
+
+const DEFAULTS: Config = {
+  dataDir: './data',
+  listen: { host: '127.0.0.1', port: 8080 },
+  publicUrl: '',
+  region: 'RegionOne',
+  logLevel: 'info',
+  bodyLimit: 114688,
+  database: { url: '', poolSize: 10 },
+  drivers: 'auto',
+  policyFile: '',
+  identity: {
+    tokenExpiration: 3600,
+    allowExpiredWindow: 172800,
+    maxActiveKeys: 3,
+    scrypt: { N: 2 ** 16, r: 8, p: 2 },
+    authCacheMs: 30000,
+  },
+  admin: { user: 'admin', project: 'admin', password: '' },
+};
+
+export interface ConfigOverrides {
+  configFile?: string;
+  dataDir?: string;
+  host?: string;
+  port?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Deep-merged last; what tests use instead of files. */
+  values?: DeepPartial<Config>;
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export async function loadConfig(opts: ConfigOverrides = {}): Promise<Config> {
+  const env = opts.env ?? process.env;
+  let cfg: Config = structuredClone(DEFAULTS);
+  const dataDir = resolve(opts.dataDir ?? env.STRATA_DATA_DIR ?? opts.values?.dataDir ?? DEFAULTS.dataDir);
+  const file = opts.configFile ?? env.STRATA_CONFIG ?? join(dataDir, 'strata.yaml');
+  cfg = merge(cfg, await readYaml(file, opts.configFile !== undefined));
+  cfg = merge(cfg, fromEnv(env));
+  if (opts.values) cfg = merge(cfg, opts.values);
+  cfg.dataDir = dataDir;
+  if (opts.host !== undefined) cfg.listen.host = opts.host;
+  if (opts.port !== undefined) cfg.listen.port = opts.port;
+  if (env.STRATA_ADMIN_PASSWORD) cfg.admin.password = env.STRATA_ADMIN_PASSWORD;
+  if (cfg.policyFile && !isAbsolute(cfg.policyFile)) cfg.policyFile = join(dataDir, cfg.policyFile);
+  return cfg;
+}
+
+async function readYaml(file: string, required: boolean): Promise<DeepPartial<Config>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  const doc = parseYaml(text) ?? {};
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`config file ${file} is not a YAML mapping`);
+  return doc as DeepPartial<Config>;
+}
+
+/** STRATA_IDENTITY__TOKEN_EXPIRATION=600 → { identity: { tokenExpiration: 600 } }. */
+function fromEnv(env: NodeJS.ProcessEnv): DeepPartial<Config> {
+  const out: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('STRATA_') || !name.includes('__') || raw === undefined) continue;
+    const path = name.slice('STRATA_'.length).split('__').map(camel);
+    let node = out;
+    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[path[path.length - 1]] = coerce(raw);
+  }
+  return out as DeepPartial<Config>;
+}
+
+const camel = (s: string) => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+function coerce(raw: string): unknown {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+function merge<T>(base: T, over: unknown): T {
+  if (over === null || typeof over !== 'object' || Array.isArray(over)) return (over ?? base) as T;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over)) {
+    const cur = out[k];
+    out[k] = cur && typeof cur === 'object' && !Array.isArray(cur) ? merge(cur, v) : v;
+  }
+  return out as T;
+}
+
+export function publicUrlOf(cfg: Config, boundPort?: number): string {
+  if (cfg.publicUrl) return cfg.publicUrl.replace(/\/$/, '');
+  const host = cfg.listen.host === '0.0.0.0' || cfg.listen.host === '::' ? '127.0.0.1' : cfg.listen.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort ?? cfg.listen.port}`;
+}

@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
+import { REVOCATION_TOPIC, cachedValidator } from '../auth/auth-cache.ts';
+import { type AuthContext, policyCredentials, type TokenValidator } from '../auth/context.ts';
+import type { Bus } from '../bus/bus.ts';
+import { type Config, publicUrlOf } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { migrateService } from '../db/migrate.ts';
+import { Forbidden, NotFound, Unauthorized } from '../errors.ts';
+import { Enforcer } from '../policy/enforcer.ts';
+import { makeErrorHandler } from './error-handler.ts';
+import type { RequestContext, ServiceInstance, ServiceModule } from './service.ts';
+
+export interface CloudApp {
+  app: FastifyInstance;
+  services: { module: ServiceModule; instance: ServiceInstance }[];
+  /** Binds the listener; resolves to the public base URL. */
+  listen(): Promise<string>;
+  publicUrl(): string;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  config: Config;
+  database: Database;
+  bus: Bus;
+  modules: ServiceModule[];
+}
+
+/**
+ * One listener, one encapsulated plugin per service under its prefix. Each plugin has its own error
+ * handler (the service's OpenStack error body) and 404 handler; the auth hook runs before the body is
+ * read, as keystonemiddleware does, so an unauthenticated request never reaches validation.
+ */
+export async function buildCloudApp(opts: BuildOptions): Promise<CloudApp> {
+  const { config, database, bus } = opts;
+  let boundPort: number | undefined;
+  const publicUrl = () => publicUrlOf(config, boundPort);
+
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers["x-auth-token"]', 'req.headers["x-subject-token"]', 'req.headers.authorization'],
+    },
+    bodyLimit: config.bodyLimit,
+    // Failures are logged by the error handler; a line per request would drown state changes.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: (req) => {
+      const given = req.headers['x-openstack-request-id'];
+      return typeof given === 'string' && /^req-[0-9a-f-]{36}$/.test(given) ? given : `req-${randomUUID()}`;
+    },
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Routes declare HEAD themselves where Keystone answers it (token check, grant checks).
+    exposeHeadRoutes: false,
+    return503OnClosing: false,
+  });
+  jsonBodyParser(app);
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-openstack-request-id', req.id);
+  });
+
+  let validator: TokenValidator | undefined;
+  const services: CloudApp['services'] = [];
+  const catalog = () =>
+    opts.modules.flatMap((m) => (m.catalog ? [{ type: m.catalog.type, name: m.catalog.name, url: `${publicUrl()}${m.prefix}${m.catalog.path}` }] : []));
+  for (const module of opts.modules) {
+    await migrateService(database.db, module.name, module.migrations);
+    const log = app.log.child({ service: module.name });
+    const instance = await module.create({ config, db: database.db, dbKind: database.kind, bus, log, publicUrl, catalog });
+    if (instance.tokenValidator) validator = cachedValidator(instance.tokenValidator, config.identity.authCacheMs);
+    services.push({ module, instance });
+  }
+  if (validator && 'clear' in validator) {
+    const cache = validator as { clear(): void };
+    bus.listenFanout(REVOCATION_TOPIC, { revoked: () => cache.clear() });
+  }
+
+  for (const { module, instance } of services) {
+    const enforcer = await Enforcer.fromFile(module.policies, config.policyFile);
+    await app.register(
+      async (svc) => {
+        svc.setErrorHandler(makeErrorHandler(module.errorBody));
+        svc.setNotFoundHandler(async () => {
+          throw new NotFound('The resource could not be found.');
+        });
+        svc.addHook('onRequest', async (req) => {
+          req.ctx = await contextFor(req, validator, enforcer);
+        });
+        await instance.routes(svc);
+      },
+      { prefix: module.prefix },
+    );
+  }
+
+  return {
+    app,
+    services,
+    publicUrl,
+    async listen() {
+      await app.listen({ host: config.listen.host, port: config.listen.port });
+      const addr = app.server.address();
+      boundPort = typeof addr === 'object' && addr ? addr.port : config.listen.port;
+      for (const { instance } of services) await instance.start?.();
+      return publicUrl();
+    },
+    async close() {
+      for (const { instance } of services.toReversed()) await instance.stop?.();
+      await app.close();
+    },
+  };
+}
+
+async function contextFor(req: FastifyRequest, validator: TokenValidator | undefined, enforcer: Enforcer | undefined): Promise<RequestContext> {
+  const header = req.headers['x-auth-token'];
+  const token = typeof header === 'string' && header.length > 0 ? header : undefined;
+  const isPublic = req.routeOptions.config?.public === true;
+  let auth: AuthContext | undefined;
+  if (token && validator) {
+    try {
+      auth = await validator.validate(token);
+    } catch (err) {
+      // A public route (POST /auth/tokens with a password) works whatever stale token the client also sends.
+      if (!isPublic) throw err;
+    }
+  }
+  if (!auth && !isPublic) throw new Unauthorized();
+
+  const requireAuth = () => {
+    if (!auth) throw new Unauthorized();
+    return auth;
+  };
+  const allowed = (rule: string, target: Record<string, unknown> = {}) => {
+    const who = requireAuth();
+    return enforcer ? enforcer.authorize(rule, target, policyCredentials(who)) : false;
+  };
+  return {
+    auth,
+    requireAuth,
+    allowed,
+    enforce(rule, target) {
+      if (!allowed(rule, target)) throw new Forbidden(`You are not authorized to perform the requested action: ${rule}.`);
+    },
+  };
+}
+
+/** JSON bodies; an empty body counts as none (clients send Content-Type on DELETE with nothing after it). */
+function jsonBodyParser(app: FastifyInstance): void {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+}

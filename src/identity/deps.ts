@@ -1,0 +1,25 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Bus } from '../core/bus/bus.ts';
+import type { Config } from '../core/config.ts';
+import type { RevocationList } from './revocations.ts';
+import type { IdentityDb } from './tables.ts';
+
+/** What every identity route and logic module is given; built once in index.ts. */
+export interface IdentityDeps {
+  db: IdentityDb;
+  config: Config;
+  bus: Bus;
+  log: FastifyBaseLogger;
+  /** Absolute URL under /identity/v3 for `links.self`. */
+  url(path: string): string;
+  /** The Fernet keys, primary first; reloaded after rotation. */
+  keys(): readonly string[];
+  revocations: RevocationList;
+  /** A hash of nothing, checked when the user is unknown so timing does not reveal user names. */
+  dummyHash: string;
+}
+
+/** Keystone's `links` on a collection. */
+export function collectionLinks(deps: IdentityDeps, path: string, query?: string) {
+  return { self: deps.url(path) + (query ? `?${query}` : ''), previous: null, next: null };
+}

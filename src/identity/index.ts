@@ -1,0 +1,101 @@
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { ServiceInstance, ServiceModule } from '../core/http/service.ts';
+import { applicationCredentialsRoutes } from './api/application-credentials.ts';
+import { authScopeRoutes } from './api/auth-scopes.ts';
+import { authTokenRoutes } from './api/auth-tokens.ts';
+import { credentialsRoutes } from './api/credentials.ts';
+import { domainsRoutes } from './api/domains.ts';
+import { endpointsRoutes } from './api/endpoints.ts';
+import { grantsRoutes } from './api/grants.ts';
+import { groupsRoutes } from './api/groups.ts';
+import { impliedRolesRoutes } from './api/implied-roles.ts';
+import { limitsRoutes } from './api/limits.ts';
+import { projectsRoutes } from './api/projects.ts';
+import { regionsRoutes } from './api/regions.ts';
+import { roleAssignmentsRoutes } from './api/role-assignments.ts';
+import { rolesRoutes } from './api/roles.ts';
+import { servicesRoutes } from './api/services.ts';
+import { trustsRoutes } from './api/trusts.ts';
+import { usersRoutes } from './api/users.ts';
+import { versionRoutes } from './api/versions.ts';
+import { type BootstrapSpec, bootstrap } from './bootstrap.ts';
+import type { IdentityDeps } from './deps.ts';
+import { keystoneErrorBody } from './errors.ts';
+import { loadKeys, rotateKeys, setupKeyRepository } from './fernet-keys.ts';
+import * as m0001 from './migrations/0001-initial.ts';
+import { hashPassword } from './passwords.ts';
+import { identityPolicies } from './policies.ts';
+import { RevocationList } from './revocations.ts';
+import type { IdentityTables } from './tables.ts';
+import { validateToken } from './token-model.ts';
+import { authContextOf } from './token-view.ts';
+
+const ROUTES = [
+  versionRoutes,
+  authTokenRoutes,
+  authScopeRoutes,
+  domainsRoutes,
+  projectsRoutes,
+  usersRoutes,
+  groupsRoutes,
+  rolesRoutes,
+  impliedRolesRoutes,
+  grantsRoutes,
+  roleAssignmentsRoutes,
+  regionsRoutes,
+  servicesRoutes,
+  endpointsRoutes,
+  credentialsRoutes,
+  applicationCredentialsRoutes,
+  trustsRoutes,
+  limitsRoutes,
+];
+
+export const keyRepository = (dataDir: string) => join(dataDir, 'fernet-keys');
+
+export interface IdentityInstance extends ServiceInstance {
+  /** `keystone-manage bootstrap`: run by `strata start` once the listener (and so the catalog URLs) is known. */
+  bootstrap(spec: Omit<BootstrapSpec, 'catalog'>): Promise<{ adminUserId: string; created: boolean }>;
+}
+
+/** Identity (Keystone v3): tokens, the catalog, and who may do what, for every other service. */
+export const identity: ServiceModule<IdentityInstance> = {
+  name: 'identity',
+  prefix: '/identity',
+  catalog: { type: 'identity', name: 'keystone', path: '/v3' },
+  migrations: { '0001-initial': m0001 },
+  policies: identityPolicies,
+  errorBody: keystoneErrorBody,
+
+  async create(ctx) {
+    const keyDir = keyRepository(ctx.config.dataDir);
+    await setupKeyRepository(keyDir);
+    let keys = await loadKeys(keyDir);
+    const db = ctx.db as Kysely<IdentityTables>;
+    const deps: IdentityDeps = {
+      db,
+      config: ctx.config,
+      bus: ctx.bus,
+      log: ctx.log,
+      url: (path) => `${ctx.publicUrl()}/identity/v3${path}`,
+      keys: () => keys,
+      revocations: new RevocationList({ db, bus: ctx.bus, config: ctx.config }),
+      dummyHash: await hashPassword('', ctx.config.identity.scrypt),
+    };
+    // Another process (strata identity rotate-keys) rotated the repository: pick up the new keys.
+    ctx.bus.listenFanout('identity', { keysRotated: async () => void (keys = await loadKeys(keyDir)) });
+    return {
+      routes: (app) => {
+        for (const register of ROUTES) register(app, deps);
+      },
+      tokenValidator: { validate: async (token) => authContextOf(await validateToken(deps, token, 'auth')) },
+      bootstrap: (spec) => bootstrap(deps, { ...spec, catalog: ctx.catalog() }),
+      describe: () => [`identity: Fernet keys in ${keyDir}, ${keys.length} active`],
+    };
+  },
+};
+
+export async function rotateIdentityKeys(dataDir: string, maxActiveKeys: number): Promise<number> {
+  return (await rotateKeys(keyRepository(dataDir), maxActiveKeys)).primary;
+}
