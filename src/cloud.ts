@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { stringify as toYaml, parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { createMemoryBus } from './core/bus/memory-bus.ts';
 import type { Config } from './core/config.ts';
 import { openDatabase } from './core/db/database.ts';
@@ -43,7 +43,9 @@ export async function startAllInOne(config: Config): Promise<RunningCloud> {
   const files = { cloudsYaml: join(config.dataDir, 'clouds.yaml'), adminOpenrc: join(config.dataDir, 'admin-openrc') };
   const stored = await storedPassword(files.cloudsYaml);
   const wanted = config.admin.password || stored || randomBytes(18).toString('base64url');
-  const idInstance = cloud.services.find((s) => s.module === identity)?.instance as Awaited<ReturnType<typeof identity.create>>;
+  const idInstance = cloud.services.find((s) => s.module === identity)?.instance as Awaited<
+    ReturnType<typeof identity.create>
+  >;
   await idInstance.bootstrap({
     adminUser: config.admin.user,
     adminProject: config.admin.project,
@@ -51,7 +53,13 @@ export async function startAllInOne(config: Config): Promise<RunningCloud> {
     region: config.region,
   });
   const authUrl = `${url}/identity/v3`;
-  await writeCredentials(files, { authUrl, user: config.admin.user, project: config.admin.project, password: wanted, region: config.region });
+  await writeCredentials(files, {
+    authUrl,
+    user: config.admin.user,
+    project: config.admin.project,
+    password: wanted,
+    region: config.region,
+  });
   return {
     cloud,
     url,

@@ -1,5 +1,5 @@
-import type { Config } from '../core/config.ts';
 import { migrateAll, startAllInOne } from '../cloud.ts';
+import type { Config } from '../core/config.ts';
 import { rotateIdentityKeys } from '../identity/index.ts';
 
 export async function migrateCommand(config: Config): Promise<void> {
@@ -9,7 +9,11 @@ export async function migrateCommand(config: Config): Promise<void> {
 
 export async function bootstrapCommand(config: Config): Promise<void> {
   // Bootstrap is what start does before serving; bind an ephemeral port so it works beside a running cloud.
-  const running = await startAllInOne({ ...config, listen: { ...config.listen, port: 0 }, publicUrl: config.publicUrl || `http://${config.listen.host}:${config.listen.port}` });
+  const running = await startAllInOne({
+    ...config,
+    listen: { ...config.listen, port: 0 },
+    publicUrl: config.publicUrl || `http://${config.listen.host}:${config.listen.port}`,
+  });
   await running.close();
   console.log(`bootstrapped; credentials in ${running.files.cloudsYaml} and ${running.files.adminOpenrc}`);
 }

@@ -5,10 +5,16 @@ import { startCommand } from './start.ts';
 
 const program = new Command()
   .name('strata')
-  .description('An OpenStack-compatible cloud in one process: Identity (Keystone v3) today, the rest of OpenStack to follow.')
+  .description(
+    'An OpenStack-compatible cloud in one process: Identity (Keystone v3) today, the rest of OpenStack to follow.',
+  )
   .showHelpAfterError()
   .addOption(new Option('-c, --config <file>', 'YAML configuration file (default: <data-dir>/strata.yaml if present)'))
-  .addOption(new Option('-d, --data-dir <dir>', 'where the database, token keys, clouds.yaml and admin-openrc live').default('./data').env('STRATA_DATA_DIR'))
+  .addOption(
+    new Option('-d, --data-dir <dir>', 'where the database, token keys, clouds.yaml and admin-openrc live')
+      .default('./data')
+      .env('STRATA_DATA_DIR'),
+  )
   .addOption(new Option('-p, --port <port>', 'TCP port of the API listener (0 picks a free one)').argParser(parsePort))
   .addOption(new Option('-H, --host <address>', 'address to listen on (default 127.0.0.1)'))
   .addHelpText(

@@ -1,5 +1,5 @@
-import type { Config } from '../core/config.ts';
 import { startAllInOne } from '../cloud.ts';
+import type { Config } from '../core/config.ts';
 
 export async function startCommand(config: Config): Promise<void> {
   const began = performance.now();

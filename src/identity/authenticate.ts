@@ -22,7 +22,12 @@ export interface AuthRequest {
   };
   scope?:
     | 'unscoped'
-    | { project?: NameOrId; domain?: { id?: string; name?: string }; system?: { all?: boolean }; 'OS-TRUST:trust'?: { id: string } };
+    | {
+        project?: NameOrId;
+        domain?: { id?: string; name?: string };
+        system?: { all?: boolean };
+        'OS-TRUST:trust'?: { id: string };
+      };
 }
 
 const FAILED = 'The request you have made requires authentication.';
@@ -32,7 +37,8 @@ export async function authenticate(deps: IdentityDeps, auth: AuthRequest): Promi
   const { methods } = auth.identity;
   if (methods.length === 0) throw new BadRequest('Expecting to find methods in identity.');
   for (const m of methods) {
-    if (!['password', 'token', 'application_credential'].includes(m)) throw new Unauthorized(`Attempted to authenticate with an unsupported method: ${m}.`);
+    if (!['password', 'token', 'application_credential'].includes(m))
+      throw new Unauthorized(`Attempted to authenticate with an unsupported method: ${m}.`);
     if (!(m in auth.identity)) throw new BadRequest(`Expecting to find ${m} in identity.`);
   }
 
@@ -49,7 +55,11 @@ export async function authenticate(deps: IdentityDeps, auth: AuthRequest): Promi
   if (methods.includes('application_credential')) {
     const cred = await byAppCredential(deps, auth.identity.application_credential!);
     if (userId && userId !== cred.user_id) throw new Unauthorized(FAILED);
-    return { userId: cred.user_id, methods: ['application_credential'], scope: { kind: 'application_credential', projectId: cred.project_id!, appCredId: cred.id } };
+    return {
+      userId: cred.user_id,
+      methods: ['application_credential'],
+      scope: { kind: 'application_credential', projectId: cred.project_id!, appCredId: cred.id },
+    };
   }
 
   const allMethods = parent ? [...new Set([...parent.payload.methods, ...methods])] : methods;
@@ -68,8 +78,13 @@ async function byPassword(deps: IdentityDeps, who: NameOrId & { password: string
   // Hash even for unknown users, so response time does not reveal which user names exist.
   const ok = await verifyPassword(who.password, user?.password_hash ?? deps.dummyHash);
   if (!user || !ok || !toBool(user.enabled)) throw new Unauthorized(FAILED);
-  if (user.password_expires_at && Date.parse(user.password_expires_at) <= Date.now()) throw new Unauthorized('The password is expired and needs to be changed.');
-  await deps.db.updateTable('users').set({ last_active_at: new Date().toISOString().slice(0, 10) }).where('id', '=', user.id).execute();
+  if (user.password_expires_at && Date.parse(user.password_expires_at) <= Date.now())
+    throw new Unauthorized('The password is expired and needs to be changed.');
+  await deps.db
+    .updateTable('users')
+    .set({ last_active_at: new Date().toISOString().slice(0, 10) })
+    .where('id', '=', user.id)
+    .execute();
   return user;
 }
 
@@ -77,11 +92,20 @@ async function findUser(deps: IdentityDeps, who: NameOrId): Promise<UserRow | un
   if (who.id) return deps.db.selectFrom('users').selectAll().where('id', '=', who.id).executeTakeFirst();
   if (!who.name) throw new BadRequest('Expecting to find id or name in user.');
   const domainId = await domainIdOf(deps, who.domain, 'user');
-  const user = await deps.db.selectFrom('users').selectAll().where('domain_id', '=', domainId).where('name', '=', who.name).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .selectAll()
+    .where('domain_id', '=', domainId)
+    .where('name', '=', who.name)
+    .executeTakeFirst();
   return user;
 }
 
-async function domainIdOf(deps: IdentityDeps, domain: { id?: string; name?: string } | undefined, of: string): Promise<string> {
+async function domainIdOf(
+  deps: IdentityDeps,
+  domain: { id?: string; name?: string } | undefined,
+  of: string,
+): Promise<string> {
   if (!domain || (!domain.id && !domain.name)) throw new BadRequest(`Expecting to find domain in ${of}.`);
   const row = await deps.db
     .selectFrom('projects')
@@ -105,27 +129,36 @@ async function byAppCredential(deps: IdentityDeps, c: NonNullable<AuthRequest['i
   }
   const cred = await q.executeTakeFirst();
   if (!cred || !(await verifyPassword(c.secret, cred.secret_hash))) throw new Unauthorized(FAILED);
-  if (cred.expires_at && Date.parse(cred.expires_at) <= Date.now()) throw new Unauthorized('The application credential has expired.');
+  if (cred.expires_at && Date.parse(cred.expires_at) <= Date.now())
+    throw new Unauthorized('The application credential has expired.');
   return cred;
 }
 
-async function resolveScope(deps: IdentityDeps, userId: string, scope: AuthRequest['scope'], parent?: TokenData): Promise<{ userId: string; scope: TokenScope }> {
+async function resolveScope(
+  deps: IdentityDeps,
+  userId: string,
+  scope: AuthRequest['scope'],
+  parent?: TokenData,
+): Promise<{ userId: string; scope: TokenScope }> {
   if (scope === 'unscoped') return { userId, scope: { kind: 'unscoped' } };
   if (!scope) return { userId, scope: (await defaultScope(deps, userId)) ?? parentScope(parent) };
   const kinds = ['project', 'domain', 'system', 'OS-TRUST:trust'].filter((k) => k in scope);
-  if (kinds.length > 1) throw new BadRequest('Only one of project, domain, system or trust can be specified in a scope.');
+  if (kinds.length > 1)
+    throw new BadRequest('Only one of project, domain, system or trust can be specified in a scope.');
   if (scope.project) {
     const p = scope.project;
     let q = deps.db.selectFrom('projects').select(['id', 'enabled', 'domain_id']).where('is_domain', '=', 0);
     if (p.id) q = q.where('id', '=', p.id);
-    else if (p.name) q = q.where('name', '=', p.name).where('domain_id', '=', await domainIdOf(deps, p.domain, 'project'));
+    else if (p.name)
+      q = q.where('name', '=', p.name).where('domain_id', '=', await domainIdOf(deps, p.domain, 'project'));
     else throw new BadRequest('Expecting to find id or name in project.');
     const row = await q.executeTakeFirst();
     if (!row) throw new Unauthorized(`Could not find project: ${p.id ?? p.name}.`);
     if (!toBool(row.enabled)) throw new Unauthorized(`Project is disabled: ${row.id}.`);
     return { userId, scope: { kind: 'project', projectId: row.id } };
   }
-  if (scope.domain) return { userId, scope: { kind: 'domain', domainId: await domainIdOf(deps, scope.domain, 'scope') } };
+  if (scope.domain)
+    return { userId, scope: { kind: 'domain', domainId: await domainIdOf(deps, scope.domain, 'scope') } };
   if (scope.system) {
     if (scope.system.all !== true) throw new BadRequest('Only the system scope "all" exists.');
     return { userId, scope: { kind: 'system' } };
@@ -136,7 +169,11 @@ async function resolveScope(deps: IdentityDeps, userId: string, scope: AuthReque
 
 /** Without a scope, Keystone scopes to the user's default project when they may use it. */
 async function defaultScope(deps: IdentityDeps, userId: string): Promise<TokenScope | undefined> {
-  const user = await deps.db.selectFrom('users').select('default_project_id').where('id', '=', userId).executeTakeFirst();
+  const user = await deps.db
+    .selectFrom('users')
+    .select('default_project_id')
+    .where('id', '=', userId)
+    .executeTakeFirst();
   const projectId = user?.default_project_id;
   if (!projectId) return undefined;
   const project = await deps.db.selectFrom('projects').select('enabled').where('id', '=', projectId).executeTakeFirst();
@@ -150,14 +187,27 @@ function parentScope(parent?: TokenData): TokenScope {
   return parent?.payload.scope ?? { kind: 'unscoped' };
 }
 
-async function trustScope(deps: IdentityDeps, userId: string, trustId: string): Promise<{ userId: string; scope: TokenScope }> {
-  const trust = await deps.db.selectFrom('trusts').selectAll().where('id', '=', trustId).where('deleted_at', 'is', null).executeTakeFirst();
+async function trustScope(
+  deps: IdentityDeps,
+  userId: string,
+  trustId: string,
+): Promise<{ userId: string; scope: TokenScope }> {
+  const trust = await deps.db
+    .selectFrom('trusts')
+    .selectAll()
+    .where('id', '=', trustId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!trust) throw new NotFound(`Could not find trust: ${trustId}.`);
   if (trust.trustee_user_id !== userId) throw new Forbidden('User is not a trustee.');
   if (trust.expires_at && Date.parse(trust.expires_at) <= Date.now()) throw new Unauthorized('The trust has expired.');
   if (trust.remaining_uses !== null) {
     if (trust.remaining_uses <= 0) throw new Forbidden('The trust has no remaining uses.');
-    await deps.db.updateTable('trusts').set({ remaining_uses: trust.remaining_uses - 1 }).where('id', '=', trustId).execute();
+    await deps.db
+      .updateTable('trusts')
+      .set({ remaining_uses: trust.remaining_uses - 1 })
+      .where('id', '=', trustId)
+      .execute();
   }
   if (!trust.project_id) throw new Forbidden('A trust without a project cannot scope a token.');
   const tokenUser = toBool(trust.impersonation) ? trust.trustor_user_id : trust.trustee_user_id;

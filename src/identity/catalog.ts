@@ -1,5 +1,5 @@
-import type { IdentityDb } from './tables.ts';
 import { parseObject, toBool } from './rows.ts';
+import type { IdentityDb } from './tables.ts';
 
 export interface CatalogEntry {
   id: string;
@@ -23,13 +23,17 @@ export async function buildCatalog(db: IdentityDb, projectId?: string): Promise<
       .filter((e) => e.service_id === s.id)
       .flatMap((e) => {
         const url = fillUrl(e.url, projectId);
-        return url === undefined ? [] : [{ id: e.id, interface: e.interface, region: e.region_id, region_id: e.region_id, url }];
+        return url === undefined
+          ? []
+          : [{ id: e.id, interface: e.interface, region: e.region_id, region_id: e.region_id, url }];
       }),
   }));
 }
 
 function fillUrl(url: string, projectId?: string): string | undefined {
-  const filled = url.replace(/\$\((project_id|tenant_id)\)s|%\((project_id|tenant_id)\)s/g, () => projectId ?? '\u0000');
+  const filled = url.replace(
+    /\$\((project_id|tenant_id)\)s|%\((project_id|tenant_id)\)s/g,
+    () => projectId ?? '\u0000',
+  );
   return filled.includes('\u0000') ? undefined : filled;
 }
-

@@ -17,7 +17,12 @@ export async function effectiveRoles(db: IdentityDb, userId: string, target: Rol
 
 async function grantedRoleIds(db: IdentityDb, actors: string[], target: RoleTarget): Promise<Set<string>> {
   if ('system' in target) {
-    const rows = await db.selectFrom('assignments').select('role_id').where('actor_id', 'in', actors).where('target_id', '=', 'system').execute();
+    const rows = await db
+      .selectFrom('assignments')
+      .select('role_id')
+      .where('actor_id', 'in', actors)
+      .where('target_id', '=', 'system')
+      .execute();
     return new Set(rows.map((r) => r.role_id));
   }
   if ('domain' in target) {
@@ -39,17 +44,26 @@ async function grantedRoleIds(db: IdentityDb, actors: string[], target: RoleTarg
     .where('target_id', 'in', [target.project, ...ancestors])
     .execute();
   // Plain grants apply to their own target; inherited ones to everything below it, never to the target itself.
-  const applies = (r: { target_id: string; inherited: number }) => (r.target_id === target.project ? r.inherited === 0 : r.inherited === 1);
+  const applies = (r: { target_id: string; inherited: number }) =>
+    r.target_id === target.project ? r.inherited === 0 : r.inherited === 1;
   return new Set(rows.filter(applies).map((r) => r.role_id));
 }
 
 /** The project's parents up to and including its domain (a top-level project's parent), nearest first. */
 export async function projectAncestry(db: IdentityDb, projectId: string): Promise<string[]> {
   const out: string[] = [];
-  let cur = await db.selectFrom('projects').select(['parent_id', 'domain_id']).where('id', '=', projectId).executeTakeFirst();
+  let cur = await db
+    .selectFrom('projects')
+    .select(['parent_id', 'domain_id'])
+    .where('id', '=', projectId)
+    .executeTakeFirst();
   while (cur?.parent_id && !out.includes(cur.parent_id)) {
     out.push(cur.parent_id);
-    cur = await db.selectFrom('projects').select(['parent_id', 'domain_id']).where('id', '=', cur.parent_id).executeTakeFirst();
+    cur = await db
+      .selectFrom('projects')
+      .select(['parent_id', 'domain_id'])
+      .where('id', '=', cur.parent_id)
+      .executeTakeFirst();
   }
   return out;
 }
@@ -69,6 +83,10 @@ export async function expandImplied(db: IdentityDb, roleIds: Iterable<string>): 
       }
     }
   }
-  const roles = await db.selectFrom('roles').selectAll().where('id', 'in', [...ids]).execute();
+  const roles = await db
+    .selectFrom('roles')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
   return roles.filter((r) => r.domain_id === ROOT);
 }

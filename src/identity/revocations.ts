@@ -4,7 +4,9 @@ import type { IdentityDeps } from './deps.ts';
 import type { RevocationRow } from './tables.ts';
 import type { TokenData } from './token-model.ts';
 
-export type RevocationFilter = Partial<Pick<RevocationRow, 'user_id' | 'project_id' | 'domain_id' | 'role_id' | 'trust_id' | 'audit_id' | 'audit_chain_id'>>;
+export type RevocationFilter = Partial<
+  Pick<RevocationRow, 'user_id' | 'project_id' | 'domain_id' | 'role_id' | 'trust_id' | 'audit_id' | 'audit_chain_id'>
+>;
 
 /**
  * Revocation events: a token is revoked when some event's set fields all match it and it was issued before
@@ -48,7 +50,9 @@ export class RevocationList {
     await this.#deps.bus.fanout(REVOCATION_TOPIC, 'revoked', {});
   }
 
-  async isRevoked(t: Pick<TokenData, 'payload' | 'issuedAt' | 'roles' | 'trust' | 'project' | 'domain'>): Promise<boolean> {
+  async isRevoked(
+    t: Pick<TokenData, 'payload' | 'issuedAt' | 'roles' | 'trust' | 'project' | 'domain'>,
+  ): Promise<boolean> {
     this.#events ??= await this.#deps.db.selectFrom('revocation_events').selectAll().execute();
     if (this.#events.length === 0) return false;
     const p = t.payload;

@@ -27,7 +27,10 @@ export function parseList<T = string>(text: string | null | undefined): T[] {
  * Splits a request entity into known columns and the free-form rest that Keystone keeps in `extra`
  * (clients may set any attribute and read it back).
  */
-export function splitExtra<K extends string>(body: Record<string, unknown>, known: readonly K[]): [Partial<Record<K, unknown>>, Record<string, unknown>] {
+export function splitExtra<K extends string>(
+  body: Record<string, unknown>,
+  known: readonly K[],
+): [Partial<Record<K, unknown>>, Record<string, unknown>] {
   const cols: Partial<Record<K, unknown>> = {};
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) {
@@ -36,3 +39,7 @@ export function splitExtra<K extends string>(body: Record<string, unknown>, know
   }
   return [cols, extra];
 }
+
+/** Keystone reads boolean query parameters loosely: present and not "0"/"false" means yes. */
+export const queryFlag = (v: string | undefined): boolean =>
+  v !== undefined && !['0', 'false', 'False', 'FALSE', 'no'].includes(v);

@@ -6,10 +6,17 @@ import type { IdentityDb, ProjectRow } from './tables.ts';
  * Every scope a user could get a token for: enabled projects and domains on which they hold some role
  * (directly, through a group, or inherited), and whether they hold a system role.
  */
-export async function scopesOf(db: IdentityDb, userId: string): Promise<{ projects: ProjectRow[]; domains: ProjectRow[]; system: boolean }> {
+export async function scopesOf(
+  db: IdentityDb,
+  userId: string,
+): Promise<{ projects: ProjectRow[]; domains: ProjectRow[]; system: boolean }> {
   const groups = await db.selectFrom('user_groups').select('group_id').where('user_id', '=', userId).execute();
   const actors = [userId, ...groups.map((g) => g.group_id)];
-  const grants = await db.selectFrom('assignments').select(['target_id', 'type', 'inherited']).where('actor_id', 'in', actors).execute();
+  const grants = await db
+    .selectFrom('assignments')
+    .select(['target_id', 'type', 'inherited'])
+    .where('actor_id', 'in', actors)
+    .execute();
   const system = grants.some((g) => g.type.endsWith('System'));
   const targets = [...new Set(grants.filter((g) => !g.type.endsWith('System')).map((g) => g.target_id))];
   if (targets.length === 0) return { projects: [], domains: [], system };

@@ -73,7 +73,13 @@ export interface RoleRow {
   options: string;
 }
 
-export type AssignmentType = 'UserProject' | 'GroupProject' | 'UserDomain' | 'GroupDomain' | 'UserSystem' | 'GroupSystem';
+export type AssignmentType =
+  | 'UserProject'
+  | 'GroupProject'
+  | 'UserDomain'
+  | 'GroupDomain'
+  | 'UserSystem'
+  | 'GroupSystem';
 
 export interface AssignmentRow {
   type: AssignmentType;

@@ -75,9 +75,17 @@ export async function validateToken(
 }
 
 const invalid = (mode: 'auth' | 'subject' | 'issue', why: string) =>
-  mode === 'subject' ? new NotFound(`Could not find token: ${why}.`) : new Unauthorized(`The request you have made requires authentication. (${why})`);
+  mode === 'subject'
+    ? new NotFound(`Could not find token: ${why}.`)
+    : new Unauthorized(`The request you have made requires authentication. (${why})`);
 
-async function loadToken(deps: IdentityDeps, token: string, payload: TokenPayload, issuedAt: number, mode: 'auth' | 'subject' | 'issue'): Promise<TokenData> {
+async function loadToken(
+  deps: IdentityDeps,
+  token: string,
+  payload: TokenPayload,
+  issuedAt: number,
+  mode: 'auth' | 'subject' | 'issue',
+): Promise<TokenData> {
   const { db } = deps;
   const user = await db.selectFrom('users').selectAll().where('id', '=', payload.userId).executeTakeFirst();
   if (!user || !toBool(user.enabled)) throw invalid(mode, 'user is disabled or does not exist');
@@ -89,7 +97,8 @@ async function loadToken(deps: IdentityDeps, token: string, payload: TokenPayloa
   if (scope.kind === 'project' || scope.kind === 'trust' || scope.kind === 'application_credential') {
     data.project = await getEnabledProject(deps, scope.projectId);
     data.projectDomain = data.project && (await getEnabledProject(deps, data.project.domain_id));
-    if (!data.project || !data.projectDomain || data.project.is_domain) throw invalid(mode, 'project is disabled or does not exist');
+    if (!data.project || !data.projectDomain || data.project.is_domain)
+      throw invalid(mode, 'project is disabled or does not exist');
   }
   if (scope.kind === 'domain') {
     data.domain = await getEnabledProject(deps, scope.domainId);
@@ -100,7 +109,12 @@ async function loadToken(deps: IdentityDeps, token: string, payload: TokenPayloa
   if (scope.kind === 'trust') await loadTrust(deps, data, scope.trustId, mode);
   else if (scope.kind === 'application_credential') await loadAppCred(deps, data, scope.appCredId, mode);
   else if (scope.kind !== 'unscoped') {
-    const target = scope.kind === 'project' ? { project: scope.projectId } : scope.kind === 'domain' ? { domain: scope.domainId } : { system: true as const };
+    const target =
+      scope.kind === 'project'
+        ? { project: scope.projectId }
+        : scope.kind === 'domain'
+          ? { domain: scope.domainId }
+          : { system: true as const };
     data.roles = await effectiveRoles(db, user.id, target);
     if (data.roles.length === 0) throw invalid(mode, `user has no role on the ${scope.kind}`);
   }
@@ -115,20 +129,29 @@ async function getEnabledProject(deps: IdentityDeps, id: string): Promise<Projec
 
 async function loadTrust(deps: IdentityDeps, data: TokenData, trustId: string, mode: 'auth' | 'subject' | 'issue') {
   const trust = await deps.db.selectFrom('trusts').selectAll().where('id', '=', trustId).executeTakeFirst();
-  if (!trust || trust.deleted_at || (trust.expires_at && Date.parse(trust.expires_at) <= Date.now())) throw invalid(mode, 'trust is expired or deleted');
+  if (!trust || trust.deleted_at || (trust.expires_at && Date.parse(trust.expires_at) <= Date.now()))
+    throw invalid(mode, 'trust is expired or deleted');
   // The trustor must still hold every delegated role, or the trust gives nothing.
-  const trustorRoles = trust.project_id ? await effectiveRoles(deps.db, trust.trustor_user_id, { project: trust.project_id }) : [];
+  const trustorRoles = trust.project_id
+    ? await effectiveRoles(deps.db, trust.trustor_user_id, { project: trust.project_id })
+    : [];
   const held = new Set(trustorRoles.map((r) => r.id));
   const delegated = parseList(trust.roles);
-  if (trust.project_id && !delegated.every((id) => held.has(id))) throw invalid(mode, 'trustor no longer holds the delegated roles');
+  if (trust.project_id && !delegated.every((id) => held.has(id)))
+    throw invalid(mode, 'trustor no longer holds the delegated roles');
   data.trust = trust;
   // Roles implied by a delegated role travel with it.
   data.roles = (await expandImplied(deps.db, delegated)).filter((r) => held.has(r.id));
 }
 
 async function loadAppCred(deps: IdentityDeps, data: TokenData, appCredId: string, mode: 'auth' | 'subject' | 'issue') {
-  const cred = await deps.db.selectFrom('application_credentials').selectAll().where('id', '=', appCredId).executeTakeFirst();
-  if (!cred || (cred.expires_at && Date.parse(cred.expires_at) <= Date.now())) throw invalid(mode, 'application credential is expired or deleted');
+  const cred = await deps.db
+    .selectFrom('application_credentials')
+    .selectAll()
+    .where('id', '=', appCredId)
+    .executeTakeFirst();
+  if (!cred || (cred.expires_at && Date.parse(cred.expires_at) <= Date.now()))
+    throw invalid(mode, 'application credential is expired or deleted');
   const current = cred.project_id ? await effectiveRoles(deps.db, cred.user_id, { project: cred.project_id }) : [];
   const granted = new Set(parseList(cred.roles));
   data.appCred = cred;
@@ -138,11 +161,19 @@ async function loadAppCred(deps: IdentityDeps, data: TokenData, appCredId: strin
 
 async function scopeExpiry(deps: IdentityDeps, scope: TokenScope): Promise<number | undefined> {
   if (scope.kind === 'trust') {
-    const t = await deps.db.selectFrom('trusts').select('expires_at').where('id', '=', scope.trustId).executeTakeFirst();
+    const t = await deps.db
+      .selectFrom('trusts')
+      .select('expires_at')
+      .where('id', '=', scope.trustId)
+      .executeTakeFirst();
     return t?.expires_at ? Date.parse(t.expires_at) : undefined;
   }
   if (scope.kind === 'application_credential') {
-    const c = await deps.db.selectFrom('application_credentials').select('expires_at').where('id', '=', scope.appCredId).executeTakeFirst();
+    const c = await deps.db
+      .selectFrom('application_credentials')
+      .select('expires_at')
+      .where('id', '=', scope.appCredId)
+      .executeTakeFirst();
     return c?.expires_at ? Date.parse(c.expires_at) : undefined;
   }
   return undefined;
@@ -150,5 +181,6 @@ async function scopeExpiry(deps: IdentityDeps, scope: TokenScope): Promise<numbe
 
 /** Restricted application credentials and trust tokens may not mint more delegation (Keystone's rule). */
 export function refuseDelegation(data: TokenData, what: string): void {
-  if (data.appCred && !toBool(data.appCred.unrestricted)) throw new Forbidden(`Using method 'application_credential' is not allowed for managing ${what}.`);
+  if (data.appCred && !toBool(data.appCred.unrestricted))
+    throw new Forbidden(`Using method 'application_credential' is not allowed for managing ${what}.`);
 }

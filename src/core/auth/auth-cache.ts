@@ -5,7 +5,11 @@ import type { AuthContext, TokenValidator } from './context.ts';
  * Identity fans out `auth.revoked` whenever something could invalidate tokens, and every process clears
  * its cache then: a revoked token stops working at once, not after the TTL.
  */
-export function cachedValidator(inner: TokenValidator, ttlMs: number, maxEntries = 10000): TokenValidator & { clear(): void } {
+export function cachedValidator(
+  inner: TokenValidator,
+  ttlMs: number,
+  maxEntries = 10000,
+): TokenValidator & { clear(): void } {
   const entries = new Map<string, { ctx: AuthContext; until: number; expires: number }>();
   return {
     async validate(token) {

@@ -52,7 +52,9 @@ export interface Notification {
 
 export class BusTimeout extends Error {
   constructor(target: BusTarget, method: string, ms: number) {
-    super(`no reply from ${target.server ? `${target.topic}.${target.server}` : target.topic} to ${method} in ${ms} ms`);
+    super(
+      `no reply from ${target.server ? `${target.topic}.${target.server}` : target.topic} to ${method} in ${ms} ms`,
+    );
   }
 }
 

@@ -37,7 +37,13 @@ export function createMemoryBus(opts: { onError?: (err: unknown, what: string) =
     const list = map.get(k) ?? [];
     list.push(c);
     map.set(k, list);
-    return { unsubscribe: () => map.set(k, (map.get(k) ?? []).filter((x) => x !== c)) };
+    return {
+      unsubscribe: () =>
+        map.set(
+          k,
+          (map.get(k) ?? []).filter((x) => x !== c),
+        ),
+    };
   }
 
   return {
@@ -55,10 +61,12 @@ export function createMemoryBus(opts: { onError?: (err: unknown, what: string) =
         const onAbort = () => reject(o.signal?.aborted ? o.signal.reason : new BusTimeout(target, method, ms));
         signal.addEventListener('abort', onAbort, { once: true });
         setImmediate(() =>
-          dispatch(consumer, method, payload).then(
-            (r) => resolve(structuredClone(r) as T),
-            (err) => reject(err),
-          ).finally(() => signal.removeEventListener('abort', onAbort)),
+          dispatch(consumer, method, payload)
+            .then(
+              (r) => resolve(structuredClone(r) as T),
+              (err) => reject(err),
+            )
+            .finally(() => signal.removeEventListener('abort', onAbort)),
         );
       });
     },
@@ -70,7 +78,12 @@ export function createMemoryBus(opts: { onError?: (err: unknown, what: string) =
     },
 
     async notify(n) {
-      const msg: Notification = { priority: 'INFO', timestamp: new Date().toISOString(), message_id: randomUUID(), ...n };
+      const msg: Notification = {
+        priority: 'INFO',
+        timestamp: new Date().toISOString(),
+        message_id: randomUUID(),
+        ...n,
+      };
       for (const l of listeners) {
         if (!msg.event_type.startsWith(l.prefix)) continue;
         setImmediate(async () => {

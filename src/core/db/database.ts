@@ -35,7 +35,12 @@ export function openDatabase(cfg: Config): Database {
 /** True when the error is a unique or primary-key violation, on either database. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errcode?: number; message?: string };
-  return e?.code === '23505' || e?.errcode === 2067 || e?.errcode === 1555 || /UNIQUE constraint failed/.test(e?.message ?? '');
+  return (
+    e?.code === '23505' ||
+    e?.errcode === 2067 ||
+    e?.errcode === 1555 ||
+    /UNIQUE constraint failed/.test(e?.message ?? '')
+  );
 }
 
 /** True when the error is a foreign-key violation (a row another row still points to). */

@@ -17,6 +17,7 @@ export async function migrateService(
     migrationLockTableName: `${service}_migrations_lock`,
   });
   const result = await migrator.migrateToLatest();
-  if (result.error) throw new Error(`${service} migrations failed: ${(result.error as Error).message}`, { cause: result.error });
+  if (result.error)
+    throw new Error(`${service} migrations failed: ${(result.error as Error).message}`, { cause: result.error });
   return result;
 }

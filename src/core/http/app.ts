@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest, LogController } from 'fastify';
-import { REVOCATION_TOPIC, cachedValidator } from '../auth/auth-cache.ts';
+import { cachedValidator, REVOCATION_TOPIC } from '../auth/auth-cache.ts';
 import { type AuthContext, policyCredentials, type TokenValidator } from '../auth/context.ts';
 import type { Bus } from '../bus/bus.ts';
 import { type Config, publicUrlOf } from '../config.ts';
@@ -63,11 +63,23 @@ export async function buildCloudApp(opts: BuildOptions): Promise<CloudApp> {
   let validator: TokenValidator | undefined;
   const services: CloudApp['services'] = [];
   const catalog = () =>
-    opts.modules.flatMap((m) => (m.catalog ? [{ type: m.catalog.type, name: m.catalog.name, url: `${publicUrl()}${m.prefix}${m.catalog.path}` }] : []));
+    opts.modules.flatMap((m) =>
+      m.catalog
+        ? [{ type: m.catalog.type, name: m.catalog.name, url: `${publicUrl()}${m.prefix}${m.catalog.path}` }]
+        : [],
+    );
   for (const module of opts.modules) {
     await migrateService(database.db, module.name, module.migrations);
     const log = app.log.child({ service: module.name });
-    const instance = await module.create({ config, db: database.db, dbKind: database.kind, bus, log, publicUrl, catalog });
+    const instance = await module.create({
+      config,
+      db: database.db,
+      dbKind: database.kind,
+      bus,
+      log,
+      publicUrl,
+      catalog,
+    });
     if (instance.tokenValidator) validator = cachedValidator(instance.tokenValidator, config.identity.authCacheMs);
     services.push({ module, instance });
   }
@@ -111,7 +123,11 @@ export async function buildCloudApp(opts: BuildOptions): Promise<CloudApp> {
   };
 }
 
-async function contextFor(req: FastifyRequest, validator: TokenValidator | undefined, enforcer: Enforcer | undefined): Promise<RequestContext> {
+async function contextFor(
+  req: FastifyRequest,
+  validator: TokenValidator | undefined,
+  enforcer: Enforcer | undefined,
+): Promise<RequestContext> {
   const header = req.headers['x-auth-token'];
   const token = typeof header === 'string' && header.length > 0 ? header : undefined;
   const isPublic = req.routeOptions.config?.public === true;
@@ -139,7 +155,8 @@ async function contextFor(req: FastifyRequest, validator: TokenValidator | undef
     requireAuth,
     allowed,
     enforce(rule, target) {
-      if (!allowed(rule, target)) throw new Forbidden(`You are not authorized to perform the requested action: ${rule}.`);
+      if (!allowed(rule, target))
+        throw new Forbidden(`You are not authorized to perform the requested action: ${rule}.`);
     },
   };
 }

@@ -1,12 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  ApiError,
-  BadRequest,
-  MethodNotAllowed,
-  NotFound,
-  PayloadTooLarge,
-  UnsupportedMediaType,
-} from '../errors.ts';
+import { ApiError, BadRequest, MethodNotAllowed, NotFound, PayloadTooLarge, UnsupportedMediaType } from '../errors.ts';
 
 /**
  * Turns whatever a handler threw into an ApiError: schema failures and unparsable bodies are 400, Fastify's
@@ -31,9 +24,14 @@ export function toApiError(err: unknown): ApiError {
   if (status === 404) return new NotFound('The resource could not be found.');
   if (status === 405) return new MethodNotAllowed();
   if (status && status >= 400 && status < 500) return new ApiError(status, 'Bad Request', fe.message);
-  return new ApiError(500, 'Internal Server Error', 'An unexpected error prevented the server from fulfilling your request.', {
-    cause: err,
-  });
+  return new ApiError(
+    500,
+    'Internal Server Error',
+    'An unexpected error prevented the server from fulfilling your request.',
+    {
+      cause: err,
+    },
+  );
 }
 
 function validationMessage(err: FastifyError): string {
@@ -41,7 +39,8 @@ function validationMessage(err: FastifyError): string {
   if (!first) return 'Invalid input.';
   const where = first.instancePath ? first.instancePath.replace(/^\//, '').replaceAll('/', '.') : err.validationContext;
   const extra = (first.params as { additionalProperty?: string })?.additionalProperty;
-  if (extra) return `Invalid input for field '${where || 'body'}': Additional properties are not allowed ('${extra}' was unexpected)`;
+  if (extra)
+    return `Invalid input for field '${where || 'body'}': Additional properties are not allowed ('${extra}' was unexpected)`;
   return `Invalid input for field '${where || 'body'}': ${first.message ?? 'is invalid'}`;
 }
 
@@ -50,7 +49,8 @@ export function makeErrorHandler(body: (err: ApiError) => unknown) {
     const apiErr = toApiError(err);
     if (apiErr.status >= 500) req.log.error({ err }, 'unhandled error');
     else req.log.info({ status: apiErr.status, msg: apiErr.message }, 'request failed');
-    if (apiErr.status === 401) reply.header('www-authenticate', `Keystone uri="${req.protocol}://${req.host}/identity"`);
+    if (apiErr.status === 401)
+      reply.header('www-authenticate', `Keystone uri="${req.protocol}://${req.host}/identity"`);
     return reply.code(apiErr.status).type('application/json').send(body(apiErr));
   };
 }

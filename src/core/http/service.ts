@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Kysely, Migration } from 'kysely';
+import type { AuthContext, TokenValidator } from '../auth/context.ts';
 import type { Bus } from '../bus/bus.ts';
 import type { Config } from '../config.ts';
 import type { DbKind } from '../db/database.ts';
 import type { ApiError } from '../errors.ts';
-import type { AuthContext, TokenValidator } from '../auth/context.ts';
 import type { Enforcer, PolicyRule } from '../policy/enforcer.ts';
 
 /** What the Fastify app of one service is: a plain instance, encapsulated under the service's prefix. */

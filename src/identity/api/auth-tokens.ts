@@ -4,21 +4,28 @@ import { NotFound } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { authenticate } from '../authenticate.ts';
 import type { IdentityDeps } from '../deps.ts';
-import { type TokenData, validateToken } from '../token-model.ts';
-import { issueToken } from '../token-model.ts';
+import { queryFlag } from '../rows.ts';
+import { issueToken, type TokenData, validateToken } from '../token-model.ts';
 import { tokenBody } from '../token-view.ts';
 
 const NameOrId = Type.Object({
   id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-  domain: Type.Optional(Type.Object({ id: Type.Optional(Type.String({ maxLength: 255 })), name: Type.Optional(Type.String({ maxLength: 255 })) })),
+  domain: Type.Optional(
+    Type.Object({
+      id: Type.Optional(Type.String({ maxLength: 255 })),
+      name: Type.Optional(Type.String({ maxLength: 255 })),
+    }),
+  ),
 });
 
 const AuthBody = Type.Object({
   auth: Type.Object({
     identity: Type.Object({
       methods: Type.Array(Type.String(), { minItems: 1 }),
-      password: Type.Optional(Type.Object({ user: Type.Intersect([NameOrId, Type.Object({ password: Type.String({ maxLength: 4096 }) })]) })),
+      password: Type.Optional(
+        Type.Object({ user: Type.Intersect([NameOrId, Type.Object({ password: Type.String({ maxLength: 4096 }) })]) }),
+      ),
       token: Type.Optional(Type.Object({ id: Type.String({ minLength: 1, maxLength: 1024 }) })),
       application_credential: Type.Optional(
         Type.Object({
@@ -34,7 +41,12 @@ const AuthBody = Type.Object({
         Type.Literal('unscoped'),
         Type.Object({
           project: Type.Optional(NameOrId),
-          domain: Type.Optional(Type.Object({ id: Type.Optional(Type.String({ maxLength: 255 })), name: Type.Optional(Type.String({ maxLength: 255 })) })),
+          domain: Type.Optional(
+            Type.Object({
+              id: Type.Optional(Type.String({ maxLength: 255 })),
+              name: Type.Optional(Type.String({ maxLength: 255 })),
+            }),
+          ),
           system: Type.Optional(Type.Object({ all: Type.Optional(Type.Boolean()) })),
           'OS-TRUST:trust': Type.Optional(Type.Object({ id: Type.String({ maxLength: 64 }) })),
         }),
@@ -50,9 +62,6 @@ const TokenQuery = Type.Object({
 });
 type TokenQuery = Static<typeof TokenQuery>;
 
-/** Keystone reads boolean query flags loosely: present and not "0"/"false" means yes. */
-export const queryFlag = (v: string | undefined) => v !== undefined && !['0', 'false', 'False', 'no'].includes(v);
-
 export function authTokenRoutes(app: ServiceApp, deps: IdentityDeps): void {
   app.post<{ Body: AuthBody; Querystring: TokenQuery }>(
     '/v3/auth/tokens',
@@ -67,23 +76,32 @@ export function authTokenRoutes(app: ServiceApp, deps: IdentityDeps): void {
 
   const subject = async (req: FastifyRequest<{ Querystring: TokenQuery }>, rule: string): Promise<TokenData> => {
     const header = req.headers['x-subject-token'];
-    if (typeof header !== 'string' || header === '') throw new NotFound('Could not find token: X-Subject-Token header is missing.');
+    if (typeof header !== 'string' || header === '')
+      throw new NotFound('Could not find token: X-Subject-Token header is missing.');
     const caller = req.ctx.requireAuth();
     const data = await validateToken(deps, header, 'subject', { allowExpired: queryFlag(req.query.allow_expired) });
     req.ctx.enforce(rule, { target: { token: { user_id: data.user.id } }, user_id: caller.userId });
     return data;
   };
 
-  app.get<{ Querystring: TokenQuery }>('/v3/auth/tokens', { schema: { querystring: TokenQuery } }, async (req, reply) => {
-    const data = await subject(req, 'identity:validate_token');
-    const body = await tokenBody(deps, data, { catalog: !queryFlag(req.query.nocatalog) });
-    return reply.header('x-subject-token', data.token).send({ token: body });
-  });
+  app.get<{ Querystring: TokenQuery }>(
+    '/v3/auth/tokens',
+    { schema: { querystring: TokenQuery } },
+    async (req, reply) => {
+      const data = await subject(req, 'identity:validate_token');
+      const body = await tokenBody(deps, data, { catalog: !queryFlag(req.query.nocatalog) });
+      return reply.header('x-subject-token', data.token).send({ token: body });
+    },
+  );
 
-  app.head<{ Querystring: TokenQuery }>('/v3/auth/tokens', { schema: { querystring: TokenQuery } }, async (req, reply) => {
-    const data = await subject(req, 'identity:check_token');
-    return reply.code(200).header('x-subject-token', data.token).send();
-  });
+  app.head<{ Querystring: TokenQuery }>(
+    '/v3/auth/tokens',
+    { schema: { querystring: TokenQuery } },
+    async (req, reply) => {
+      const data = await subject(req, 'identity:check_token');
+      return reply.code(200).header('x-subject-token', data.token).send();
+    },
+  );
 
   app.delete<{ Querystring: TokenQuery }>('/v3/auth/tokens', async (req, reply) => {
     const data = await subject(req, 'identity:revoke_token');

@@ -3,7 +3,15 @@ import type { ServiceApp } from '../../core/http/service.ts';
 import { newId } from '../../core/ids.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import { parseObject, splitExtra } from '../rows.ts';
-import { createRegion, deleteRegion, getRegion, listRegions, type Region, regionOf, updateRegion } from '../store/regions.ts';
+import {
+  createRegion,
+  deleteRegion,
+  getRegion,
+  listRegions,
+  type Region,
+  regionOf,
+  updateRegion,
+} from '../store/regions.ts';
 import type { RegionRow } from '../tables.ts';
 
 const RegionBody = Type.Object(

@@ -14,6 +14,8 @@ function v3(deps: IdentityDeps) {
 
 export function versionRoutes(app: ServiceApp, deps: IdentityDeps): void {
   // Keystone answers the unversioned root with 300 Multiple Choices.
-  app.get('/', { config: { public: true } }, async (_req, reply) => reply.code(300).send({ versions: { values: [v3(deps)] } }));
+  app.get('/', { config: { public: true } }, async (_req, reply) =>
+    reply.code(300).send({ versions: { values: [v3(deps)] } }),
+  );
   app.get('/v3', { config: { public: true } }, async () => ({ version: v3(deps) }));
 }

@@ -1,5 +1,5 @@
-import { BadRequest, Conflict, NotFound } from '../../core/errors.ts';
 import { isUniqueViolation } from '../../core/db/database.ts';
+import { BadRequest, Conflict, NotFound } from '../../core/errors.ts';
 import { parseObject } from '../rows.ts';
 import type { IdentityDb, RegionRow } from '../tables.ts';
 
@@ -70,7 +70,8 @@ export async function deleteRegion(db: IdentityDb, id: string): Promise<void> {
 
 async function refuseCycle(db: IdentityDb, id: string, parentId: string): Promise<void> {
   for (let cur: string | null = parentId; cur; ) {
-    if (cur === id) throw new BadRequest(`The specified parent region ${parentId} would cause a circular region hierarchy.`);
+    if (cur === id)
+      throw new BadRequest(`The specified parent region ${parentId} would cause a circular region hierarchy.`);
     const row: { parent_region_id: string | null } | undefined = await db
       .selectFrom('regions')
       .select('parent_region_id')

@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import pg from 'pg';
+import { startAllInOne } from '../../src/cloud.ts';
+import { type Config, type DeepPartial, loadConfig } from '../../src/core/config.ts';
+
+export interface TestCloud {
+  base: string;
+  authUrl: string;
+  adminPassword: string;
+  adminToken: string;
+  dataDir: string;
+  /** One HTTP call to the cloud; `path` is relative to the listener (e.g. '/identity/v3/projects'). */
+  call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
+  /** Issues a project-scoped (or other) token with a password; returns the token id and body. */
+  login(
+    user: string,
+    password: string,
+    scope?: unknown,
+    domain?: string,
+  ): Promise<{ token: string; body: Record<string, any> }>;
+  close(): Promise<void>;
+}
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  /** Sent verbatim (for malformed JSON tests). */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON.
+  body: any;
+}
+
+/**
+ * Starts a real all-in-one cloud on port 0 with a temporary data directory. With STRATA_TEST_DATABASE_URL
+ * (a PostgreSQL URL whose user may create databases) each cloud gets a fresh PostgreSQL database instead of
+ * SQLite; CI runs the identity tests both ways.
+ */
+export async function startCloud(t?: TestContext, values: DeepPartial<Config> = {}): Promise<TestCloud> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'strata-test-'));
+  const adminPassword = `pw-${randomBytes(6).toString('hex')}`;
+  const pgDb = await freshPostgres();
+  const config = await loadConfig({
+    dataDir,
+    port: 0,
+    env: {},
+    values: {
+      logLevel: 'silent',
+      // Cheap hashing keeps tests fast; the real cost is measured by the bench.
+      identity: { scrypt: { N: 1024, r: 8, p: 1 }, ...values.identity },
+      admin: { password: adminPassword },
+      ...(pgDb && { database: { url: pgDb.url } }),
+      ...values,
+    },
+  });
+  const running = await startAllInOne(config);
+  const base = running.url;
+  const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...o.headers };
+    if (o.token) headers['x-auth-token'] = o.token;
+    let body: string | undefined = o.raw;
+    if (o.body !== undefined) {
+      body = JSON.stringify(o.body);
+      headers['content-type'] ??= 'application/json';
+    } else if (o.raw !== undefined) headers['content-type'] ??= 'application/json';
+    const res = await fetch(`${base}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {}
+    return { status: res.status, headers: res.headers, body: parsed };
+  };
+  const login = async (user: string, password: string, scope?: unknown, domain = 'Default') => {
+    const res = await call('POST', '/identity/v3/auth/tokens', {
+      body: {
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: user, domain: { name: domain }, password } } },
+          ...(scope !== undefined && { scope }),
+        },
+      },
+    });
+    if (res.status !== 201) throw new Error(`login ${user} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { token: res.headers.get('x-subject-token')!, body: res.body.token };
+  };
+  const admin = await login('admin', adminPassword, { project: { name: 'admin', domain: { name: 'Default' } } });
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await running.close();
+    await pgDb?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  t?.after(close);
+  return { base, authUrl: running.authUrl, adminPassword, adminToken: admin.token, dataDir, call, login, close };
+}
+
+async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const root = process.env.STRATA_TEST_DATABASE_URL;
+  if (!root) return undefined;
+  const name = `strata_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: root });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(root);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: root });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
