@@ -107,7 +107,10 @@ function fromEnv(env: NodeJS.ProcessEnv): DeepPartial<Config> {
     if (!name.startsWith('STRATA_') || !name.includes('__') || raw === undefined) continue;
     const path = name.slice('STRATA_'.length).split('__').map(camel);
     let node = out;
-    for (const key of path.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
+    for (const key of path.slice(0, -1)) {
+      node[key] ??= {};
+      node = node[key] as Record<string, unknown>;
+    }
     node[path[path.length - 1]] = coerce(raw);
   }
   return out as DeepPartial<Config>;

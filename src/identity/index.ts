@@ -84,7 +84,11 @@ export const identity: ServiceModule<IdentityInstance> = {
       dummyHash: await hashPassword('', ctx.config.identity.scrypt),
     };
     // Another process (strata identity rotate-keys) rotated the repository: pick up the new keys.
-    ctx.bus.listenFanout('identity', { keysRotated: async () => void (keys = await loadKeys(keyDir)) });
+    ctx.bus.listenFanout('identity', {
+      keysRotated: async () => {
+        keys = await loadKeys(keyDir);
+      },
+    });
     return {
       routes: (app) => {
         for (const register of ROUTES) register(app, deps);

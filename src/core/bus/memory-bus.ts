@@ -100,7 +100,11 @@ export function createMemoryBus(opts: { onError?: (err: unknown, what: string) =
       const consumer = { handlers };
       const subs = [add(queues, target.topic, consumer)];
       if (target.server) subs.push(add(queues, `${target.topic}.${target.server}`, consumer));
-      return { unsubscribe: () => subs.forEach((s) => s.unsubscribe()) };
+      return {
+        unsubscribe: () => {
+          for (const s of subs) s.unsubscribe();
+        },
+      };
     },
 
     listenFanout(topic, handlers) {
