@@ -1,4 +1,4 @@
-import { parseObject, toBool } from './rows.ts';
+import { parseObject } from './rows.ts';
 import type { IdentityDb } from './tables.ts';
 
 export interface CatalogEntry {
