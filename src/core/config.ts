@@ -104,8 +104,11 @@ async function readYaml(file: string, required: boolean): Promise<DeepPartial<Co
 function fromEnv(env: NodeJS.ProcessEnv): DeepPartial<Config> {
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(env)) {
-    if (!name.startsWith('STRATA_') || !name.includes('__') || raw === undefined) continue;
+    if (!name.startsWith('STRATA_') || raw === undefined) continue;
     const path = name.slice('STRATA_'.length).split('__').map(camel);
+    // Single-level names (STRATA_LOG_LEVEL) only for known scalar settings: STRATA_DATA_DIR and friends are CLI inputs.
+    const top = (DEFAULTS as unknown as Record<string, unknown>)[path[0]];
+    if (path.length === 1 && (top === undefined || typeof top === 'object')) continue;
     let node = out;
     for (const key of path.slice(0, -1)) {
       node[key] ??= {};

@@ -1,0 +1,144 @@
+/**
+ * `npm run conformance -- <service> [options]`: runs OpenStack's Tempest against a freshly started Strata
+ * (or `--auth-url`/`--password` of a running one) with a tempest.conf written here, and prints
+ * `N passed, N failed, N skipped` with the failures and skips listed.
+ *
+ *   --regex <re>       tests to run (default: the service's full Tempest API set)
+ *   --exclude <re>     tests to leave out
+ *   --plugin           the keystone-tempest-plugin API tests instead (identity only)
+ *   --ci               the CI gate: the service's set, then pass if >= 95% of non-skipped tests pass and
+ *                      every interop-guideline test of the service passes
+ *   --concurrency <n>  Tempest workers (default 2)
+ *   --keep             keep the workspace (its path is printed) for `stestr last` and tempest.log
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startServer } from './conformance/server.ts';
+import { INTEROP, SERVICES } from './conformance/sets.ts';
+import { tempestConf } from './conformance/tempest-conf.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    regex: { type: 'string' },
+    exclude: { type: 'string' },
+    plugin: { type: 'boolean' },
+    ci: { type: 'boolean' },
+    concurrency: { type: 'string', default: '2' },
+    keep: { type: 'boolean' },
+    'auth-url': { type: 'string' },
+    password: { type: 'string' },
+  },
+});
+const service = positionals[0] ?? 'identity';
+const set = SERVICES[service];
+if (!set) {
+  console.error(`conformance: unknown service '${service}'; known: ${Object.keys(SERVICES).join(', ')}`);
+  process.exit(2);
+}
+
+const server = values['auth-url'] ? undefined : await startServer();
+const authUrl = values['auth-url'] ?? server!.authUrl;
+const password = values.password ?? server?.password ?? '';
+const workspace = await mkdtemp(join(tmpdir(), 'strata-tempest-'));
+let exitCode = 1;
+try {
+  const init = spawnSync('tempest', ['init', workspace], { stdio: 'inherit' });
+  if (init.status !== 0) throw new Error('tempest init failed');
+  await writeFile(
+    join(workspace, 'etc', 'tempest.conf'),
+    tempestConf({ workspace, authUrl, password, services: set.services }),
+    { mode: 0o600 },
+  );
+  const regex = values.regex ?? (values.plugin ? set.pluginRegex : set.regex);
+  if (!regex) throw new Error(`no plugin tests for ${service}`);
+  const exclude = [set.exclude, values.exclude].filter(Boolean).join('|');
+  const selection = ['--regex', regex, ...(exclude ? ['--exclude-regex', exclude] : [])];
+  const args = ['run', '--concurrency', values.concurrency!, ...selection];
+  console.log(`conformance: tempest ${args.join(' ')} against ${authUrl}`);
+  spawnSync('tempest', args, {
+    cwd: workspace,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, OS_TEST_TIMEOUT: '300' },
+  });
+  const results = expandClassResults(readResults(workspace), listTests(workspace, selection));
+  report(results, set.skipReasons);
+  exitCode = values.ci ? gate(results, INTEROP[service] ?? []) : 0;
+} catch (err) {
+  console.error(`conformance: ${(err as Error).message}`);
+} finally {
+  await server?.stop();
+  if (values.keep) console.log(`conformance: workspace kept at ${workspace} (cd there; stestr last; tempest.log)`);
+  else await rm(workspace, { recursive: true, force: true });
+}
+process.exit(exitCode);
+
+interface Results {
+  passed: string[];
+  failed: string[];
+  skipped: string[];
+}
+
+/** stestr's last run as CSV rows (test id, status, ...) via subunit2csv, from Debian's python3-subunit. */
+function readResults(workspace: string): Results {
+  const subunit = spawnSync('stestr', ['last', '--subunit'], { cwd: workspace, maxBuffer: 1 << 28 });
+  const csv = spawnSync('subunit2csv', [], { input: subunit.stdout, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const out: Results = { passed: [], failed: [], skipped: [] };
+  for (const line of csv.stdout.split('\n').slice(1)) {
+    const [rawId, status] = line.split(',');
+    if (!rawId || !status) continue;
+    const id = rawId.replace(/\[.*\]$/, '');
+    if (status === 'success') out.passed.push(id);
+    else if (status === 'skip') out.skipped.push(id);
+    else if (status === 'fail' || status === 'failure') out.failed.push(id);
+  }
+  return out;
+}
+
+function listTests(workspace: string, selection: string[]): string[] {
+  const listed = spawnSync('tempest', ['run', ...selection, '--list-tests'], {
+    cwd: workspace,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  return listed.stdout
+    .split('\n')
+    .filter((l) => /^[\w.]+\.test_\w+/.test(l))
+    .map((l) => l.replace(/\[.*\]$/, ''));
+}
+
+/**
+ * A class whose setUpClass failed or skipped reports one result for the whole class; count each of its tests,
+ * so passed + failed + skipped always covers every selected test.
+ */
+function expandClassResults(r: Results, listed: string[]): Results {
+  const expand = (ids: string[]) =>
+    ids.flatMap((id) => {
+      const m = id.match(/^setUpClass \((.+)\)$/);
+      if (!m) return [id];
+      const tests = listed.filter((t) => t.startsWith(`${m[1]}.`));
+      return tests.length ? tests : [id];
+    });
+  return { passed: r.passed, failed: expand(r.failed), skipped: expand(r.skipped) };
+}
+
+function report(r: Results, reasons: [RegExp, string][]): void {
+  for (const id of r.failed) console.log(`FAILED: ${id}`);
+  for (const id of r.skipped)
+    console.log(`SKIPPED: ${id} (${reasons.find(([re]) => re.test(id))?.[1] ?? 'see stestr last'})`);
+  console.log(`${r.passed.length} passed, ${r.failed.length} failed, ${r.skipped.length} skipped`);
+}
+
+function gate(r: Results, interop: string[]): number {
+  const ran = r.passed.length + r.failed.length;
+  const ratio = ran ? r.passed.length / ran : 0;
+  const missing = interop.filter((id) => !r.passed.includes(id));
+  console.log(
+    `conformance: ${(ratio * 100).toFixed(1)}% of non-skipped tests passed (gate 95%); interop tests not passed: ${missing.length}`,
+  );
+  for (const id of missing) console.log(`INTEROP NOT PASSED: ${id}`);
+  return ratio >= 0.95 && missing.length === 0 && ran > 0 ? 0 : 1;
+}

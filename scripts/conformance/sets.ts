@@ -1,0 +1,39 @@
+/** Which Tempest tests each service runs, and what the interop guideline requires of it. */
+export interface TestSet {
+  /** [service_available] names Tempest should consider on. */
+  services: string[];
+  regex: string;
+  pluginRegex?: string;
+  /** Tests left out on purpose, each explained in `skipReasons` or below. */
+  exclude?: string;
+  skipReasons: [RegExp, string][];
+}
+
+export const SERVICES: Record<string, TestSet> = {
+  identity: {
+    services: [],
+    regex: '^tempest\\.api\\.identity\\.(admin\\.)?v3\\.',
+    pluginRegex: '^keystone_tempest_plugin\\.tests\\.api\\.',
+    skipReasons: [
+      [
+        /security_compliance|password_history|test_user_update_own_password|test_password_/,
+        'needs [security_compliance] (lockout, password history/age), not enabled',
+      ],
+      [/\.v2\./, 'Identity v2 API was removed from OpenStack in Queens'],
+    ],
+  },
+};
+
+/** The interop guideline 2020.06's required tests per service (shared/reference/interop.md). */
+export const INTEROP: Record<string, string[]> = {
+  identity: [
+    'tempest.api.identity.v3.test_api_discovery.TestApiDiscovery.test_api_version_resources',
+    'tempest.api.identity.v3.test_api_discovery.TestApiDiscovery.test_api_media_types',
+    'tempest.api.identity.v3.test_api_discovery.TestApiDiscovery.test_api_version_statuses',
+    'tempest.api.identity.v3.test_catalog.IdentityCatalogTest.test_catalog_standardization',
+    'tempest.api.identity.v3.test_projects.IdentityV3ProjectsTest.test_list_projects_returns_only_authorized_projects',
+    'tempest.api.identity.v3.test_tokens.TokensV3Test.test_create_token',
+    'tempest.api.identity.v3.test_tokens.TokensV3Test.test_token_auth_creation_existence_deletion',
+    'tempest.api.identity.v3.test_tokens.TokensV3Test.test_validate_token',
+  ],
+};
