@@ -88,7 +88,11 @@ function readResults(workspace: string): Results {
   const csv = spawnSync('subunit2csv', [], { input: subunit.stdout, encoding: 'utf8', maxBuffer: 1 << 28 });
   const out: Results = { passed: [], failed: [], skipped: [] };
   for (const line of csv.stdout.split('\n').slice(1)) {
-    const [rawId, status] = line.split(',');
+    // subunit2csv quotes ids that contain commas (parametrised test names).
+    const m = line.match(/^(?:"((?:[^"]|"")*)"|([^,]*)),([^,]*)/);
+    if (!m) continue;
+    const rawId = (m[1] ?? m[2]).replaceAll('""', '"');
+    const status = m[3];
     if (!rawId || !status) continue;
     const id = rawId.replace(/\[.*\]$/, '');
     if (status === 'success') out.passed.push(id);
