@@ -1,4 +1,5 @@
 import { parseObject } from './rows.ts';
+import { catalogEndpointFilter } from './store/project-endpoints.ts';
 import type { IdentityDb } from './tables.ts';
 
 export interface CatalogEntry {
@@ -15,12 +16,14 @@ export interface CatalogEntry {
 export async function buildCatalog(db: IdentityDb, projectId?: string): Promise<CatalogEntry[]> {
   const services = await db.selectFrom('services').selectAll().where('enabled', '=', 1).execute();
   const endpoints = await db.selectFrom('endpoints').selectAll().where('enabled', '=', 1).execute();
-  return services.map((s) => ({
+  // OS-EP-FILTER: a project with endpoint associations sees only those endpoints, and no service left without one.
+  const allowed = projectId ? await catalogEndpointFilter(db, projectId) : undefined;
+  const catalog = services.map((s) => ({
     id: s.id,
     type: s.type,
     name: String(parseObject(s.extra).name ?? ''),
     endpoints: endpoints
-      .filter((e) => e.service_id === s.id)
+      .filter((e) => e.service_id === s.id && (!allowed || allowed.has(e.id)))
       .flatMap((e) => {
         const url = fillUrl(e.url, projectId);
         return url === undefined
@@ -28,6 +31,7 @@ export async function buildCatalog(db: IdentityDb, projectId?: string): Promise<
           : [{ id: e.id, interface: e.interface, region: e.region_id, region_id: e.region_id, url }];
       }),
   }));
+  return allowed ? catalog.filter((s) => s.endpoints.length > 0) : catalog;
 }
 
 function fillUrl(url: string, projectId?: string): string | undefined {

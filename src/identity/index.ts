@@ -5,12 +5,23 @@ import { applicationCredentialsRoutes } from './api/application-credentials.ts';
 import { authScopeRoutes } from './api/auth-scopes.ts';
 import { authTokenRoutes } from './api/auth-tokens.ts';
 import { credentialsRoutes } from './api/credentials.ts';
+import { domainConfigRoutes } from './api/domain-config.ts';
 import { domainsRoutes } from './api/domains.ts';
+import { endpointGroupsRoutes } from './api/endpoint-groups.ts';
 import { endpointsRoutes } from './api/endpoints.ts';
+import { federationIdentityProvidersRoutes } from './api/federation-identity-providers.ts';
+import { federationMappingsRoutes } from './api/federation-mappings.ts';
+import { federationProtocolsRoutes } from './api/federation-protocols.ts';
+import { federationServiceProvidersRoutes } from './api/federation-service-providers.ts';
 import { grantsRoutes } from './api/grants.ts';
 import { groupsRoutes } from './api/groups.ts';
 import { impliedRolesRoutes } from './api/implied-roles.ts';
 import { limitsRoutes } from './api/limits.ts';
+import { oauth1AccessTokensRoutes } from './api/oauth1-access-tokens.ts';
+import { oauth1ConsumersRoutes } from './api/oauth1-consumers.ts';
+import { oauth1TokensRoutes } from './api/oauth1-tokens.ts';
+import { policyBlobsRoutes } from './api/policy-blobs.ts';
+import { projectEndpointsRoutes } from './api/project-endpoints.ts';
 import { projectsRoutes } from './api/projects.ts';
 import { regionsRoutes } from './api/regions.ts';
 import { roleAssignmentsRoutes } from './api/role-assignments.ts';
@@ -24,6 +35,8 @@ import type { IdentityDeps } from './deps.ts';
 import { keystoneErrorBody } from './errors.ts';
 import { loadKeys, rotateKeys, setupKeyRepository } from './fernet-keys.ts';
 import * as m0001 from './migrations/0001-initial.ts';
+import * as m0002 from './migrations/0002-extensions.ts';
+import * as m0003 from './migrations/0003-limit-uniqueness.ts';
 import { hashPassword } from './passwords.ts';
 import { identityPolicies } from './policies.ts';
 import { RevocationList } from './revocations.ts';
@@ -50,6 +63,17 @@ const ROUTES = [
   applicationCredentialsRoutes,
   trustsRoutes,
   limitsRoutes,
+  policyBlobsRoutes,
+  oauth1ConsumersRoutes,
+  oauth1TokensRoutes,
+  oauth1AccessTokensRoutes,
+  endpointGroupsRoutes,
+  projectEndpointsRoutes,
+  domainConfigRoutes,
+  federationIdentityProvidersRoutes,
+  federationProtocolsRoutes,
+  federationMappingsRoutes,
+  federationServiceProvidersRoutes,
 ];
 
 export const keyRepository = (dataDir: string) => join(dataDir, 'fernet-keys');
@@ -64,14 +88,15 @@ export const identity: ServiceModule<IdentityInstance> = {
   name: 'identity',
   prefix: '/identity',
   catalog: { type: 'identity', name: 'keystone', path: '/v3' },
-  migrations: { '0001-initial': m0001 },
+  migrations: { '0001-initial': m0001, '0002-extensions': m0002, '0003-limit-uniqueness': m0003 },
   policies: identityPolicies,
   errorBody: keystoneErrorBody,
 
   async create(ctx) {
     const keyDir = keyRepository(ctx.config.dataDir);
     await setupKeyRepository(keyDir);
-    let keys = await loadKeys(keyDir);
+    // Rotation (`strata identity rotate-keys`) takes effect when the server restarts, as documented there.
+    const keys = await loadKeys(keyDir);
     const db = ctx.db as Kysely<IdentityTables>;
     const deps: IdentityDeps = {
       db,
@@ -83,12 +108,6 @@ export const identity: ServiceModule<IdentityInstance> = {
       revocations: new RevocationList({ db, bus: ctx.bus, config: ctx.config }),
       dummyHash: await hashPassword('', ctx.config.identity.scrypt),
     };
-    // Another process (strata identity rotate-keys) rotated the repository: pick up the new keys.
-    ctx.bus.listenFanout('identity', {
-      keysRotated: async () => {
-        keys = await loadKeys(keyDir);
-      },
-    });
     return {
       routes: (app) => {
         for (const register of ROUTES) register(app, deps);

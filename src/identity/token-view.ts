@@ -3,6 +3,7 @@ import { isoNow } from '../core/ids.ts';
 import { buildCatalog } from './catalog.ts';
 import type { IdentityDeps } from './deps.ts';
 import { parseList, toBool } from './rows.ts';
+import { enabledServiceProviders } from './store/federation-service-providers.ts';
 import type { ProjectRow } from './tables.ts';
 import type { TokenData } from './token-model.ts';
 
@@ -46,6 +47,9 @@ export async function tokenBody(deps: IdentityDeps, t: TokenData, opts: { catalo
     };
   }
   if (opts.catalog && t.payload.scope.kind !== 'unscoped') body.catalog = await buildCatalog(deps.db, t.project?.id);
+  // Keystone lists the enabled K2K service providers in every token, and leaves the key out when there are none.
+  const serviceProviders = await enabledServiceProviders(deps.db);
+  if (serviceProviders.length > 0) body.service_providers = serviceProviders;
   return body;
 }
 
