@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { BadRequest, Forbidden, NotFound } from '../core/errors.ts';
 import type { IdentityDeps } from './deps.ts';
+import { deleteAppCredsForUserOnProject } from './store/application-credentials.ts';
 import {
   type ActorKind,
   type ActorRow,
@@ -107,8 +108,11 @@ export function checkGrantable(g: GrantContext): void {
 export async function revokeTokensFor(deps: IdentityDeps, key: GrantKey): Promise<void> {
   const users = key.actor === 'user' ? [key.actorId] : await groupMemberIds(deps.db, key.actorId);
   for (const user_id of users) {
-    if (key.target === 'project') await deps.revocations.revoke({ user_id, project_id: key.targetId });
-    else if (key.target === 'domain') await deps.revocations.revoke({ user_id, domain_id: key.targetId });
+    if (key.target === 'project') {
+      await deps.revocations.revoke({ user_id, project_id: key.targetId });
+      // Keystone drops the user's application credentials on a project when a role there is taken away.
+      await deleteAppCredsForUserOnProject(deps.db, user_id, key.targetId);
+    } else if (key.target === 'domain') await deps.revocations.revoke({ user_id, domain_id: key.targetId });
     else await deps.revocations.revoke({ user_id, role_id: key.roleId });
   }
 }

@@ -50,6 +50,14 @@ export class RevocationList {
     await this.#deps.bus.fanout(REVOCATION_TOPIC, 'revoked', {});
   }
 
+  /**
+   * Something tokens are computed from changed without ending any token (a new grant, implication or group
+   * membership): every process drops its cached validations so the next request sees the new roles.
+   */
+  async tokensChanged(): Promise<void> {
+    await this.#deps.bus.fanout(REVOCATION_TOPIC, 'revoked', {});
+  }
+
   async isRevoked(
     t: Pick<TokenData, 'payload' | 'issuedAt' | 'roles' | 'trust' | 'project' | 'domain'>,
   ): Promise<boolean> {

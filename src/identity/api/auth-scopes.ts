@@ -2,7 +2,6 @@ import { Forbidden } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { buildCatalog } from '../catalog.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
-import { toBool } from '../rows.ts';
 import { scopesOf } from '../scopes.ts';
 
 /** What the caller's own token lets them reach: `/v3/auth/{catalog,projects,domains,system}`. */
@@ -19,16 +18,7 @@ export function authScopeRoutes(app: ServiceApp, deps: IdentityDeps): void {
     req.ctx.enforce('identity:get_auth_projects');
     const { projects } = await scopesOf(deps.db, auth.userId);
     return {
-      projects: projects.map((p) => ({
-        id: p.id,
-        name: p.name,
-        domain_id: p.domain_id,
-        enabled: toBool(p.enabled),
-        is_domain: false,
-        parent_id: p.parent_id,
-        description: p.description ?? '',
-        links: { self: deps.url(`/projects/${p.id}`) },
-      })),
+      projects: projects.map((p) => ({ ...p, links: { self: deps.url(`/projects/${p.id}`) } })),
       links: collectionLinks(deps, '/auth/projects'),
     };
   });
@@ -38,13 +28,7 @@ export function authScopeRoutes(app: ServiceApp, deps: IdentityDeps): void {
     req.ctx.enforce('identity:get_auth_domains');
     const { domains } = await scopesOf(deps.db, auth.userId);
     return {
-      domains: domains.map((d) => ({
-        id: d.id,
-        name: d.name,
-        enabled: toBool(d.enabled),
-        description: d.description ?? '',
-        links: { self: deps.url(`/domains/${d.id}`) },
-      })),
+      domains: domains.map((d) => ({ ...d, links: { self: deps.url(`/domains/${d.id}`) } })),
       links: collectionLinks(deps, '/auth/domains'),
     };
   });

@@ -70,6 +70,7 @@ export function grantsRoutes(app: ServiceApp, deps: IdentityDeps): void {
       const g = await load(req, 'create');
       checkGrantable(g);
       await createGrant(deps.db, g.key);
+      await deps.revocations.tokensChanged();
       return reply.code(204).send();
     });
     app.get<{ Params: GrantParams }>(one, { schema }, check);

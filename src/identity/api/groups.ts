@@ -184,6 +184,7 @@ export function groupsRoutes(app: ServiceApp, deps: IdentityDeps): void {
     async (req, reply) => {
       req.ctx.enforce('identity:add_user_to_group', await memberTarget(req.params));
       await addMember(deps.db, req.params.group_id, req.params.user_id);
+      await deps.revocations.tokensChanged();
       return reply.code(204).send();
     },
   );

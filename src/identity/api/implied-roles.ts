@@ -75,6 +75,7 @@ export function impliedRolesRoutes(app: ServiceApp, deps: IdentityDeps): void {
       req.params.implied_role_id,
     );
     await createRule(deps.db, prior.id, implied.id);
+    await deps.revocations.tokensChanged();
     return reply.code(201).send(ruleBody(prior, implied));
   });
 
@@ -109,6 +110,7 @@ export function impliedRolesRoutes(app: ServiceApp, deps: IdentityDeps): void {
       req.params.implied_role_id,
     );
     await deleteRule(deps.db, prior.id, implied.id);
+    await deps.revocations.tokensChanged();
     return reply.code(204).send();
   });
 
