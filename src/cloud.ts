@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import type { Bus } from './core/bus/bus.ts';
 import { createMemoryBus } from './core/bus/memory-bus.ts';
 import type { Config } from './core/config.ts';
 import { openDatabase } from './core/db/database.ts';
@@ -27,10 +28,11 @@ export interface RunningCloud {
   close(): Promise<void>;
 }
 
-export async function startAllInOne(config: Config): Promise<RunningCloud> {
+/** `bus` lets a caller (a test) listen to what the cloud says; by default the cloud makes its own. */
+export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): Promise<RunningCloud> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const database = openDatabase(config);
-  const bus = createMemoryBus();
+  const bus = opts.bus ?? createMemoryBus();
   let cloud: CloudApp;
   try {
     cloud = await buildCloudApp({ config, database, bus, modules: MODULES });

@@ -37,6 +37,7 @@ import { loadKeys, rotateKeys, setupKeyRepository } from './fernet-keys.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-extensions.ts';
 import * as m0003 from './migrations/0003-limit-uniqueness.ts';
+import { notifyWrites } from './notifications.ts';
 import { hashPassword } from './passwords.ts';
 import { identityPolicies } from './policies.ts';
 import { RevocationList } from './revocations.ts';
@@ -110,6 +111,7 @@ export const identity: ServiceModule<IdentityInstance> = {
     };
     return {
       routes: (app) => {
+        notifyWrites(app, deps);
         for (const register of ROUTES) register(app, deps);
       },
       tokenValidator: { validate: async (token) => authContextOf(await validateToken(deps, token, 'auth')) },

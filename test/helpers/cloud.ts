@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
 import { startAllInOne } from '../../src/cloud.ts';
+import type { Bus } from '../../src/core/bus/bus.ts';
 import { type Config, type DeepPartial, loadConfig } from '../../src/core/config.ts';
 
 export interface TestCloud {
@@ -44,7 +45,11 @@ export interface CallResult {
  * (a PostgreSQL URL whose user may create databases) each cloud gets a fresh PostgreSQL database instead of
  * SQLite; CI runs the identity tests both ways.
  */
-export async function startCloud(t?: TestContext, values: DeepPartial<Config> = {}): Promise<TestCloud> {
+export async function startCloud(
+  t?: TestContext,
+  values: DeepPartial<Config> = {},
+  opts: { bus?: Bus } = {},
+): Promise<TestCloud> {
   const dataDir = await mkdtemp(join(tmpdir(), 'strata-test-'));
   const adminPassword = `pw-${randomBytes(6).toString('hex')}`;
   const pgDb = await freshPostgres();
@@ -61,7 +66,7 @@ export async function startCloud(t?: TestContext, values: DeepPartial<Config> = 
       ...values,
     },
   });
-  const running = await startAllInOne(config);
+  const running = await startAllInOne(config, opts);
   const base = running.url;
   const call = async (method: string, path: string, o: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...o.headers };
