@@ -16,12 +16,11 @@ export function notifyWrites(app: ServiceApp, deps: IdentityDeps): void {
     const resource = resourceOf(req.routeOptions.url ?? '');
     if (!resource) return payload;
     const params = req.params as Record<string, string>;
-    const id = params[`${resource}_id`] ?? idInBody(payload, resource) ?? Object.values(params).at(-1);
-    await deps.bus.notify({
-      event_type: `identity.${resource}.${verb}`,
-      publisher_id: 'identity',
-      payload: { resource_info: id },
-    });
+    const body =
+      resource === 'role_assignment'
+        ? assignmentOf(params, req.url)
+        : { resource_info: params[`${resource}_id`] ?? idInBody(payload, resource) ?? Object.values(params).at(-1) };
+    await deps.bus.notify({ event_type: `identity.${resource}.${verb}`, publisher_id: 'identity', payload: body });
     return payload;
   });
 }
