@@ -76,7 +76,7 @@ export async function authenticate(deps: IdentityDeps, auth: AuthRequest): Promi
 async function byPassword(deps: IdentityDeps, who: NameOrId & { password: string }): Promise<UserRow> {
   const user = await findUser(deps, who);
   // Hash even for unknown users, so response time does not reveal which user names exist.
-  const ok = await verifyPassword(who.password, user?.password_hash ?? deps.dummyHash);
+  const ok = await verifyPassword(who.password, user?.password_hash ?? (await deps.dummyHash()));
   if (!user || !ok || !toBool(user.enabled)) throw new Unauthorized(FAILED);
   if (user.password_expires_at && Date.parse(user.password_expires_at) <= Date.now())
     throw new Unauthorized('The password is expired and needs to be changed.');

@@ -16,7 +16,7 @@ export interface IdentityDeps {
   keys(): readonly string[];
   revocations: RevocationList;
   /** A hash of nothing, checked when the user is unknown so timing does not reveal user names. */
-  dummyHash: string;
+  dummyHash(): Promise<string>;
 }
 
 /** Keystone's `links` on a collection. */

@@ -107,7 +107,8 @@ export const identity: ServiceModule<IdentityInstance> = {
       url: (path) => `${ctx.publicUrl()}/identity/v3${path}`,
       keys: () => keys,
       revocations: new RevocationList({ db, bus: ctx.bus, config: ctx.config }),
-      dummyHash: await hashPassword('', ctx.config.identity.scrypt),
+      // Made on first use: hashing at start-up would cost every start a full scrypt.
+      dummyHash: memo(() => hashPassword('', ctx.config.identity.scrypt)),
     };
     return {
       routes: (app) => {
@@ -120,6 +121,14 @@ export const identity: ServiceModule<IdentityInstance> = {
     };
   },
 };
+
+function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
 
 export async function rotateIdentityKeys(dataDir: string, maxActiveKeys: number): Promise<number> {
   return (await rotateKeys(keyRepository(dataDir), maxActiveKeys)).primary;

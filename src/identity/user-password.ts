@@ -16,7 +16,7 @@ export async function changeOwnPassword(
 ): Promise<void> {
   const user = await findUser(deps.db, userId);
   // Hash even for an unknown user so timing does not tell which ids exist.
-  const ok = await verifyPassword(original, user?.password_hash ?? deps.dummyHash);
+  const ok = await verifyPassword(original, user?.password_hash ?? (await deps.dummyHash()));
   if (!user || !ok) throw new Unauthorized('Error when changing user password: Invalid user / password');
   if (!toBool(user.enabled)) throw new Unauthorized(`The account is disabled for user: ${userId}.`);
   if (parseObject(user.options).lock_password === true)
