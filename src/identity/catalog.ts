@@ -1,3 +1,4 @@
+import type { IdentityDeps } from './deps.ts';
 import { parseObject } from './rows.ts';
 import { catalogEndpointFilter } from './store/project-endpoints.ts';
 import type { IdentityDb } from './tables.ts';
@@ -13,7 +14,19 @@ export interface CatalogEntry {
  * The service catalog a token carries: enabled services with their enabled endpoints. Endpoint URLs may
  * hold `$(project_id)s` / `%(tenant_id)s`; an endpoint whose URL cannot be filled for this scope is left out.
  */
-export async function buildCatalog(db: IdentityDb, projectId?: string): Promise<CatalogEntry[]> {
+export async function catalogFor(
+  deps: Pick<IdentityDeps, 'db' | 'catalogs'>,
+  projectId?: string,
+): Promise<CatalogEntry[]> {
+  const key = projectId ?? '';
+  const hit = deps.catalogs.get(key);
+  if (hit) return hit;
+  const catalog = await buildCatalog(deps.db, projectId);
+  deps.catalogs.set(key, catalog);
+  return catalog;
+}
+
+async function buildCatalog(db: IdentityDb, projectId?: string): Promise<CatalogEntry[]> {
   const services = await db.selectFrom('services').selectAll().where('enabled', '=', 1).execute();
   const endpoints = await db.selectFrom('endpoints').selectAll().where('enabled', '=', 1).execute();
   // OS-EP-FILTER: a project with endpoint associations sees only those endpoints, and no service left without one.

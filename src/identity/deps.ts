@@ -1,8 +1,11 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../core/bus/bus.ts';
 import type { Config } from '../core/config.ts';
+import type { CatalogEntry } from './catalog.ts';
 import type { RevocationList } from './revocations.ts';
 import type { IdentityDb } from './tables.ts';
+import type { IdentityCache } from './token-cache.ts';
+import type { TokenData } from './token-model.ts';
 
 /** What every identity route and logic module is given; built once in index.ts. */
 export interface IdentityDeps {
@@ -15,6 +18,10 @@ export interface IdentityDeps {
   /** The Fernet keys, primary first; reloaded after rotation. */
   keys(): readonly string[];
   revocations: RevocationList;
+  /** Validated tokens (not `allow_expired` ones), keyed by token. */
+  validated: IdentityCache<TokenData>;
+  /** Built catalogs, keyed by project id ('' unscoped). */
+  catalogs: IdentityCache<CatalogEntry[]>;
   /** A hash of nothing, checked when the user is unknown so timing does not reveal user names. */
   dummyHash(): Promise<string>;
 }

@@ -31,6 +31,7 @@ import { trustsRoutes } from './api/trusts.ts';
 import { usersRoutes } from './api/users.ts';
 import { versionRoutes } from './api/versions.ts';
 import { type BootstrapSpec, bootstrap } from './bootstrap.ts';
+import type { CatalogEntry } from './catalog.ts';
 import type { IdentityDeps } from './deps.ts';
 import { keystoneErrorBody } from './errors.ts';
 import { loadKeys, rotateKeys, setupKeyRepository } from './fernet-keys.ts';
@@ -42,7 +43,8 @@ import { hashPassword } from './passwords.ts';
 import { identityPolicies } from './policies.ts';
 import { RevocationList } from './revocations.ts';
 import type { IdentityTables } from './tables.ts';
-import { validateToken } from './token-model.ts';
+import { IdentityCache } from './token-cache.ts';
+import { type TokenData, validateToken } from './token-model.ts';
 import { authContextOf } from './token-view.ts';
 
 const ROUTES = [
@@ -99,6 +101,10 @@ export const identity: ServiceModule<IdentityInstance> = {
     // Rotation (`strata identity rotate-keys`) takes effect when the server restarts, as documented there.
     const keys = await loadKeys(keyDir);
     const db = ctx.db as Kysely<IdentityTables>;
+    const anyWrite = () => true;
+    const cacheMs = ctx.config.identity.authCacheMs;
+    const validated = new IdentityCache<TokenData>(ctx.bus, { ttlMs: cacheMs, clearOn: anyWrite });
+    const catalogs = new IdentityCache<CatalogEntry[]>(ctx.bus, { ttlMs: cacheMs, max: 1000, clearOn: anyWrite });
     const deps: IdentityDeps = {
       db,
       config: ctx.config,
@@ -106,7 +112,9 @@ export const identity: ServiceModule<IdentityInstance> = {
       log: ctx.log,
       url: (path) => `${ctx.publicUrl()}/identity/v3${path}`,
       keys: () => keys,
-      revocations: new RevocationList({ db, bus: ctx.bus, config: ctx.config }),
+      revocations: new RevocationList({ db, bus: ctx.bus, config: ctx.config }, [validated, catalogs]),
+      validated,
+      catalogs,
       // Made on first use: hashing at start-up would cost every start a full scrypt.
       dummyHash: memo(() => hashPassword('', ctx.config.identity.scrypt)),
     };

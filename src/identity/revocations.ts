@@ -16,9 +16,12 @@ export type RevocationFilter = Partial<
 export class RevocationList {
   #events: RevocationRow[] | undefined;
   readonly #deps: Pick<IdentityDeps, 'db' | 'bus' | 'config'>;
+  readonly #localCaches: readonly { clear(): void }[];
 
-  constructor(deps: Pick<IdentityDeps, 'db' | 'bus' | 'config'>) {
+  /** `localCaches` are emptied at once, before the fanout reaches other processes' copies. */
+  constructor(deps: Pick<IdentityDeps, 'db' | 'bus' | 'config'>, localCaches: readonly { clear(): void }[] = []) {
     this.#deps = deps;
+    this.#localCaches = localCaches;
     deps.bus.listenFanout(REVOCATION_TOPIC, { revoked: () => this.forget() });
   }
 
@@ -47,7 +50,7 @@ export class RevocationList {
     await this.#deps.db.insertInto('revocation_events').values(row).execute();
     await this.#prune(now);
     this.forget();
-    await this.#deps.bus.fanout(REVOCATION_TOPIC, 'revoked', {});
+    await this.tokensChanged();
   }
 
   /**
@@ -55,6 +58,7 @@ export class RevocationList {
    * membership): every process drops its cached validations so the next request sees the new roles.
    */
   async tokensChanged(): Promise<void> {
+    for (const cache of this.#localCaches) cache.clear();
     await this.#deps.bus.fanout(REVOCATION_TOPIC, 'revoked', {});
   }
 

@@ -71,7 +71,12 @@ export async function validateToken(
   }
   const window = opts.allowExpired ? deps.config.identity.allowExpiredWindow * 1000 : 0;
   if (read.payload.expiresAt + window <= Date.now()) throw invalid(mode, 'The token is expired');
-  return loadToken(deps, token, read.payload, read.issuedAt, mode);
+  if (opts.allowExpired) return loadToken(deps, token, read.payload, read.issuedAt, mode);
+  const cached = deps.validated.get(token);
+  if (cached) return cached;
+  const data = await loadToken(deps, token, read.payload, read.issuedAt, mode);
+  deps.validated.set(token, data, read.payload.expiresAt);
+  return data;
 }
 
 const invalid = (mode: 'auth' | 'subject' | 'issue', why: string) =>

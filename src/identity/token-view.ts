@@ -1,6 +1,6 @@
 import type { AuthContext } from '../core/auth/context.ts';
 import { isoNow } from '../core/ids.ts';
-import { buildCatalog } from './catalog.ts';
+import { catalogFor } from './catalog.ts';
 import type { IdentityDeps } from './deps.ts';
 import { parseList, toBool } from './rows.ts';
 import { enabledServiceProviders } from './store/federation-service-providers.ts';
@@ -46,7 +46,7 @@ export async function tokenBody(deps: IdentityDeps, t: TokenData, opts: { catalo
       ...(parseList(t.appCred.access_rules).length > 0 && { access_rules: await accessRules(deps, t) }),
     };
   }
-  if (opts.catalog && t.payload.scope.kind !== 'unscoped') body.catalog = await buildCatalog(deps.db, t.project?.id);
+  if (opts.catalog && t.payload.scope.kind !== 'unscoped') body.catalog = await catalogFor(deps, t.project?.id);
   // Keystone lists the enabled K2K service providers in every token, and leaves the key out when there are none.
   const serviceProviders = await enabledServiceProviders(deps.db);
   if (serviceProviders.length > 0) body.service_providers = serviceProviders;

@@ -155,8 +155,9 @@ export function applicationCredentialsRoutes(app: ServiceApp, deps: IdentityDeps
     const auth = req.ctx.requireAuth();
     refuseTrustToken(auth);
     await refuseRestrictedAppCred(deps, auth);
-    // Tokens made from it stop validating at once: validation re-reads the credential and finds it gone.
     await deleteAppCred(deps.db, req.params.application_credential_id);
+    // Validation re-reads the credential and finds it gone, once cached validations are dropped.
+    await deps.revocations.tokensChanged();
     return reply.code(204).send();
   });
 

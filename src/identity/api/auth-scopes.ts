@@ -1,6 +1,6 @@
 import { Forbidden } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
-import { buildCatalog } from '../catalog.ts';
+import { catalogFor } from '../catalog.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import { scopesOf } from '../scopes.ts';
 
@@ -10,7 +10,7 @@ export function authScopeRoutes(app: ServiceApp, deps: IdentityDeps): void {
     const auth = req.ctx.requireAuth();
     req.ctx.enforce('identity:get_auth_catalog');
     if (auth.scope === 'unscoped') throw new Forbidden('The catalog requires a scoped token.');
-    return { catalog: await buildCatalog(deps.db, auth.projectId), links: collectionLinks(deps, '/auth/catalog') };
+    return { catalog: await catalogFor(deps, auth.projectId), links: collectionLinks(deps, '/auth/catalog') };
   });
 
   app.get('/v3/auth/projects', async (req) => {
