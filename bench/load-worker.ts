@@ -47,7 +47,8 @@ function run(spec: LoadSpec): Promise<LoadResult> {
         const cpu = process.cpuUsage(cpuBefore);
         const durationS = (res.finish.getTime() - res.start.getTime()) / 1000;
         const failures: Record<string, number> = {};
-        for (const [code, { count }] of Object.entries(res.statusCodeStats)) if (!code.startsWith('2')) failures[code] = count;
+        for (const [code, { count }] of Object.entries(res.statusCodeStats))
+          if (!code.startsWith('2')) failures[code] = count;
         latencies.sort((a, b) => a - b);
         resolve({
           completed: res['2xx'] + Object.values(failures).reduce((a, b) => a + b, 0),

@@ -32,6 +32,17 @@ export function cpuMs(pid: number): number {
   return ((utime + stime) * 1000) / TICKS_PER_SECOND;
 }
 
+/**
+ * CPU time the whole machine has spent busy so far (every core; idle and iowait excluded), in ms, from the
+ * first line of /proc/stat. Minus what the server and the load generator used, it shows other work competing.
+ */
+export function machineBusyMs(): number {
+  const [line] = readFileSync('/proc/stat', 'utf8').split('\n', 1);
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is inside user already)
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / TICKS_PER_SECOND;
+}
+
 /** Samples a process's RSS on an interval and remembers the largest value seen. */
 export function sampleRss(pid: number, intervalMs = 100): { peak(): number; stop(): number } {
   let peak = rssMiB(pid) ?? 0;

@@ -87,7 +87,10 @@ function waitForBanner(
 ): Promise<{ reportedMs: number; url: string; bannerAt: number }> {
   return new Promise((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => done(new Error(`no banner within ${o.timeoutMs ?? 30_000} ms`)), o.timeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => done(new Error(`no banner within ${o.timeoutMs ?? 30_000} ms`)),
+      o.timeoutMs ?? 30_000,
+    );
     const onAbort = () => done(new Error('aborted'));
     const onExit = (code: number | null, sig: string | null) => done(new Error(`exited early (${code ?? sig})`));
     const onData = (chunk: Buffer) => {
