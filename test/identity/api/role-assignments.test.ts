@@ -198,9 +198,7 @@ test('role assignments: contradictory filters are 400; readers elsewhere see not
   await w.put(`/projects/${w.parent}/users/${w.user}/roles/${w.r.r1}`);
   const outside = await s.project({});
   await w.put(`/projects/${outside}/users/${w.user}/roles/${w.r.r1}`);
-  const domainName = (
-    await s.db.selectFrom('projects').select('name').where('id', '=', w.domain).executeTakeFirstOrThrow()
-  ).name;
+  const domainName = await s.domainName(w.domain);
   const scoped = await s.cloud.login('watcher', 'pw-watch', { domain: { id: w.domain } }, domainName);
   const res = await s.cloud.call('GET', `${V3}/role_assignments?user.id=${w.user}`, { token: scoped.token });
   assert.equal(res.status, 200);
