@@ -105,7 +105,7 @@ function fromEnv(env: NodeJS.ProcessEnv): DeepPartial<Config> {
   const out: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('STRATA_') || raw === undefined) continue;
-    const path = name.slice('STRATA_'.length).split('__').map(camel);
+    const path = keyPath(name.slice('STRATA_'.length).split('__'));
     // Single-level names (STRATA_LOG_LEVEL) only for known scalar settings: STRATA_DATA_DIR and friends are CLI inputs.
     const top = (DEFAULTS as unknown as Record<string, unknown>)[path[0]];
     if (path.length === 1 && (top === undefined || typeof top === 'object')) continue;
@@ -117,6 +117,18 @@ function fromEnv(env: NodeJS.ProcessEnv): DeepPartial<Config> {
     node[path[path.length - 1]] = coerce(raw);
   }
   return out as DeepPartial<Config>;
+}
+
+/** Maps env segments onto the keys DEFAULTS spells (IDENTITY, SCRYPT, N → identity.scrypt.N). */
+function keyPath(segments: string[]): string[] {
+  let node: unknown = DEFAULTS;
+  return segments.map((seg) => {
+    const wanted = camel(seg);
+    const keys = node && typeof node === 'object' ? Object.keys(node) : [];
+    const key = keys.find((k) => k.toLowerCase() === wanted.toLowerCase()) ?? wanted;
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    return key;
+  });
 }
 
 const camel = (s: string) => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -32,6 +32,7 @@ test('defaults, then the YAML file, then the environment, then flags', async (t)
   };
   const fromEnv = await loadConfig({ dataDir: dir, env });
   assert.equal(fromEnv.identity.tokenExpiration, 300);
+  assert.deepEqual(fromEnv.identity.scrypt, { N: 1024, r: 8, p: 2 }, 'env names map onto the keys as spelled');
   assert.equal(fromEnv.database.url, 'postgres://x@h/db');
   assert.equal(fromEnv.logLevel, 'warn');
   assert.equal(fromEnv.admin.password, 's3cret');
