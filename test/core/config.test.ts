@@ -24,6 +24,7 @@ test('defaults, then the YAML file, then the environment, then flags', async (t)
   assert.equal(fromFile.identity.maxActiveKeys, 3);
 
   const env = {
+    STRATA_IDENTITY__SCRYPT__N: '1024',
     STRATA_IDENTITY__TOKEN_EXPIRATION: '300',
     STRATA_DATABASE__URL: 'postgres://x@h/db',
     STRATA_LOG_LEVEL: 'warn',
