@@ -21,6 +21,9 @@ export function openDatabase(cfg: Config): Database {
     // Keep COUNT(*) and BIGINT columns as JS numbers: our counts and limits are far below 2^53.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: cfg.database.url, max: cfg.database.poolSize });
+    // An idle connection the server ends (restart, failover, pg_terminate_backend) is dropped from the pool and
+    // the next query opens a new one; without a listener pg would throw it as an uncaught error and end the process.
+    pool.on('error', () => {});
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(cfg.database.url);
     url.password = '';
