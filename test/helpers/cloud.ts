@@ -124,7 +124,17 @@ async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> } |
     async drop() {
       const c = new pg.Client({ connectionString: root });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      // pg's pool.end() resolves before its backends have gone; forcing the drop then would have the server
+      // terminate them, and the client sockets would report that as an uncaught error. Wait for them instead.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await c.query(`DROP DATABASE IF EXISTS ${name}${attempt >= 50 ? ' WITH (FORCE)' : ''}`);
+          break;
+        } catch (err) {
+          if ((err as { code?: string }).code !== '55006' || attempt >= 50) throw err;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
       await c.end();
     },
   };
