@@ -2,7 +2,8 @@
  * `npm test`: every test stage in order, stopping at the first that fails.
  *   1. unit and integration tests (node:test) on the embedded SQLite default, including the openstack CLI flows;
  *   2. the identity integration tests again on PostgreSQL (STRATA_TEST_DATABASE_URL, or a local cluster when root);
- *   3. Tempest: identity v3 and the interop guideline's identity tests (`npm run conformance -- identity`).
+ *   3. Tempest: identity v3 and the interop guideline's identity tests (`npm run conformance -- identity`),
+ *      then the keystone-tempest-plugin API tests.
  * `npm test -- --quick` runs stage 1 only; `--stage <n>` one stage.
  */
 import { spawnSync } from 'node:child_process';
@@ -49,7 +50,8 @@ if (wants(2)) {
 }
 
 if (wants(3)) {
-  if (existsSync('/usr/bin/tempest'))
+  if (existsSync('/usr/bin/tempest')) {
     run('Tempest identity conformance', node, ['scripts/conformance.ts', 'identity', '--ci']);
-  else console.log('\n== skipped: Tempest (install Debian packages tempest and keystone-tempest-plugin)');
+    run('keystone-tempest-plugin API tests', node, ['scripts/conformance.ts', 'identity', '--plugin', '--ci']);
+  } else console.log('\n== skipped: Tempest (install Debian packages tempest and keystone-tempest-plugin)');
 }
