@@ -1,4 +1,5 @@
-import { ADMIN_SCOPE, passwordAuthBody, tokenAuthBody } from './identity-seed.ts';
+import { ADMIN_SCOPE } from '../scripts/identity-client.ts';
+import { passwordAuthBody, tokenAuthBody } from './identity-seed.ts';
 import type { LoadSpec } from './load-spec.ts';
 
 export type ScenarioId = 'password-issue' | 'token-issue' | 'validate' | 'project-list';

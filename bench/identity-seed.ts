@@ -3,19 +3,14 @@
  * Plain fetch calls from the bench process; none of this is measured except the first token (start-up).
  */
 
+import { type Answer, passwordAuth, readAnswer } from '../scripts/identity-client.ts';
+
 export interface Scope {
   project: { name: string; domain: { name: string } };
 }
 
-export const ADMIN_SCOPE: Scope = { project: { name: 'admin', domain: { name: 'Default' } } };
-
 export function passwordAuthBody(user: string, password: string, scope: Scope): string {
-  return JSON.stringify({
-    auth: {
-      identity: { methods: ['password'], password: { user: { name: user, domain: { name: 'Default' }, password } } },
-      scope,
-    },
-  });
+  return JSON.stringify(passwordAuth(user, password, scope));
 }
 
 export function tokenAuthBody(token: string, scope: Scope): string {
@@ -28,7 +23,7 @@ async function call(
   path: string,
   token?: string,
   body?: unknown,
-): Promise<{ status: number; headers: Headers; body: any }> {
+): Promise<Answer & { body: any }> {
   const headers: Record<string, string> = {};
   if (token) headers['x-auth-token'] = token;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -38,12 +33,7 @@ async function call(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     signal: AbortSignal.timeout(60_000),
   });
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {}
-  return { status: res.status, headers: res.headers, body: parsed };
+  return readAnswer(res);
 }
 
 /** POST /auth/tokens with a prepared body; throws unless 201, since every later step needs the token. */

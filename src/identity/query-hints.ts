@@ -41,6 +41,22 @@ export function hintsFrom(query: Record<string, unknown>, supported: readonly st
 export const exactHint = (hints: readonly Hint[], key: string): string | undefined =>
   hints.find((h) => h.key === key && h.comparator === 'equals' && h.caseSensitive)?.value;
 
+/**
+ * The views a list answers with: a domain-scoped caller sees its own domain's rows only, whatever it asked for,
+ * and the hints then filter the views (they compare what the client sees, `enabled` as a boolean for instance).
+ */
+export function visibleViews<R extends { domain_id: string }, V extends Record<string, unknown>>(
+  rows: readonly R[],
+  callerDomainId: string | undefined,
+  view: (row: R) => V,
+  hints: readonly Hint[],
+): V[] {
+  return rows
+    .filter((r) => !callerDomainId || r.domain_id === callerDomainId)
+    .map((r) => view(r))
+    .filter((v) => matchesHints(v, hints));
+}
+
 /** True when the entity passes every hint; `password_expires_at` uses Keystone's `op:timestamp` form. */
 export function matchesHints(entity: Record<string, unknown>, hints: readonly Hint[]): boolean {
   return hints.every((h) => {
@@ -103,5 +119,8 @@ export function checkExpiryHints(hints: readonly Hint[]): void {
   for (const h of hints) if (h.key === 'password_expires_at') parseExpiryFilter(h.value);
 }
 
-/** The query string of a request URL as received, for `links.self` (Keystone echoes it). */
-export const rawQuery = (url: string): string | undefined => url.split('?')[1] || undefined;
+/** The query string of a request URL as received (all after the first '?'), for `links.self`: Keystone echoes it. */
+export const rawQuery = (url: string): string | undefined => {
+  const i = url.indexOf('?');
+  return i < 0 ? undefined : url.slice(i + 1) || undefined;
+};

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
+import { ADMIN_SCOPE, passwordAuth, readAnswer } from '../../scripts/identity-client.ts';
 import { startAllInOne } from '../../src/cloud.ts';
 import type { Bus } from '../../src/core/bus/bus.ts';
 import { type Config, type DeepPartial, loadConfig } from '../../src/core/config.ts';
@@ -76,27 +77,14 @@ export async function startCloud(
       body = JSON.stringify(o.body);
       headers['content-type'] ??= 'application/json';
     } else if (o.raw !== undefined) headers['content-type'] ??= 'application/json';
-    const res = await fetch(`${base}${path}`, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {}
-    return { status: res.status, headers: res.headers, body: parsed };
+    return readAnswer(await fetch(`${base}${path}`, { method, headers, body }));
   };
   const login = async (user: string, password: string, scope?: unknown, domain = 'Default') => {
-    const res = await call('POST', '/identity/v3/auth/tokens', {
-      body: {
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: user, domain: { name: domain }, password } } },
-          ...(scope !== undefined && { scope }),
-        },
-      },
-    });
+    const res = await call('POST', '/identity/v3/auth/tokens', { body: passwordAuth(user, password, scope, domain) });
     if (res.status !== 201) throw new Error(`login ${user} failed: ${res.status} ${JSON.stringify(res.body)}`);
     return { token: res.headers.get('x-subject-token')!, body: res.body.token };
   };
-  const admin = await login('admin', adminPassword, { project: { name: 'admin', domain: { name: 'Default' } } });
+  const admin = await login('admin', adminPassword, ADMIN_SCOPE);
   let closed = false;
   const close = async () => {
     if (closed) return;

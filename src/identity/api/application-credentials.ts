@@ -8,6 +8,7 @@ import {
 } from '../create-application-credential.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import { appCredExpiresAt } from '../expiry-dates.ts';
+import { rawQuery } from '../query-hints.ts';
 import { rolesByIds } from '../role-refs.ts';
 import { parseList, toBool } from '../rows.ts';
 import {
@@ -20,8 +21,9 @@ import {
   listAccessRules,
   listAppCreds,
 } from '../store/application-credentials.ts';
+import { domainOf } from '../store/roles.ts';
+import { findUser } from '../store/users.ts';
 import type { AccessRuleRow, AppCredRow } from '../tables.ts';
-import { ROOT } from '../tables.ts';
 
 // Keystone's parameter_types.name and id_string, and its access rule properties.
 const Name = Type.String({ minLength: 1, maxLength: 255, pattern: '\\S' });
@@ -71,8 +73,6 @@ const RuleQuery = Type.Object({
 });
 type RuleQuery = Static<typeof RuleQuery>;
 
-const queryOf = (req: FastifyRequest) => req.url.split('?')[1];
-
 /** Application credentials and their access rules, under /v3/users/{user_id} (Keystone's users API). */
 export function applicationCredentialsRoutes(app: ServiceApp, deps: IdentityDeps): void {
   const ruleView = (r: AccessRuleRow) => ({
@@ -93,7 +93,7 @@ export function applicationCredentialsRoutes(app: ServiceApp, deps: IdentityDeps
       project_id: c.project_id,
       expires_at: appCredExpiresAt(c.expires_at),
       unrestricted: toBool(c.unrestricted),
-      roles: roles.map((r) => ({ id: r.id, name: r.name, domain_id: r.domain_id === ROOT ? null : r.domain_id })),
+      roles: roles.map((r) => ({ id: r.id, name: r.name, domain_id: domainOf(r) })),
       access_rules: rules.map((r) => ({ id: r.id, service: r.service, path: r.path, method: r.method })),
       links: { self: deps.url(`/users/${c.user_id}/application_credentials/${c.id}`) },
     };
@@ -104,7 +104,7 @@ export function applicationCredentialsRoutes(app: ServiceApp, deps: IdentityDeps
     user_id: (await findAppCred(deps.db, p.application_credential_id))?.user_id ?? p.user_id,
   });
   const userTarget = async (userId: string) => {
-    const user = await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
+    const user = await findUser(deps.db, userId);
     return user ? { user_id: userId, target: { user } } : { user_id: userId };
   };
 
@@ -114,7 +114,7 @@ export function applicationCredentialsRoutes(app: ServiceApp, deps: IdentityDeps
     const rows = await listAppCreds(deps.db, req.params.user_id, req.query);
     return {
       application_credentials: await Promise.all(rows.map((r) => credView(r))),
-      links: collectionLinks(deps, `/users/${req.params.user_id}/application_credentials`, queryOf(req)),
+      links: collectionLinks(deps, `/users/${req.params.user_id}/application_credentials`, rawQuery(req.url)),
     };
   };
   const credPath = '/v3/users/:user_id/application_credentials';
@@ -167,7 +167,7 @@ export function applicationCredentialsRoutes(app: ServiceApp, deps: IdentityDeps
     const rows = await listAccessRules(deps.db, req.params.user_id, req.query);
     return {
       access_rules: rows.map(ruleView),
-      links: collectionLinks(deps, `/users/${req.params.user_id}/access_rules`, queryOf(req)),
+      links: collectionLinks(deps, `/users/${req.params.user_id}/access_rules`, rawQuery(req.url)),
     };
   };
   const rulesPath = '/v3/users/:user_id/access_rules';

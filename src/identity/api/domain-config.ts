@@ -9,14 +9,8 @@ import {
   configDefaults,
   type DomainConfig,
 } from '../domain-config-rules.ts';
-import {
-  configOf,
-  deleteOptions,
-  listOptions,
-  mergeConfig,
-  replaceConfig,
-  requireDomain,
-} from '../store/domain-config.ts';
+import { configOf, deleteOptions, listOptions, mergeConfig, replaceConfig } from '../store/domain-config.ts';
+import { getDomain } from '../store/domains.ts';
 
 /**
  * Domain-specific configuration (/v3/domains/{id}/config): the [identity] and [ldap] options Keystone would
@@ -94,7 +88,7 @@ export function domainConfigRoutes(app: ServiceApp, deps: IdentityDeps): void {
     { schema: { params: Params, body: ConfigBody } },
     async (req, reply) => {
       req.ctx.enforce('identity:create_domain_config');
-      await requireDomain(deps.db, req.params.domain_id);
+      await getDomain(deps.db, req.params.domain_id);
       const config = req.body.config ?? {};
       assertValidConfig(config);
       const replaced = await replaceConfig(deps.db, req.params.domain_id, config);
@@ -112,11 +106,11 @@ export function domainConfigRoutes(app: ServiceApp, deps: IdentityDeps): void {
         const { domain_id, group, option } = req.params;
         if (group === COMPLIANCE_GROUP) {
           req.ctx.enforce('identity:get_security_compliance_domain_config');
-          await requireDomain(deps.db, domain_id);
+          await getDomain(deps.db, domain_id);
           return { config: securityCompliance(domain_id, option) };
         }
         req.ctx.enforce('identity:get_domain_config');
-        await requireDomain(deps.db, domain_id);
+        await getDomain(deps.db, domain_id);
         assertValidGroupAndOption(group, option);
         return { config: await shown(req.params) };
       },
@@ -128,7 +122,7 @@ export function domainConfigRoutes(app: ServiceApp, deps: IdentityDeps): void {
       async (req) => {
         req.ctx.enforce('identity:update_domain_config');
         const { domain_id, group, option } = req.params;
-        await requireDomain(deps.db, domain_id);
+        await getDomain(deps.db, domain_id);
         const given = req.body.config ?? {};
         // On an option URL the body is just {option: value}.
         const config: Record<string, unknown> = group && option ? { [group]: given } : given;
@@ -142,7 +136,7 @@ export function domainConfigRoutes(app: ServiceApp, deps: IdentityDeps): void {
     app.delete<{ Params: Params }>(url, { schema: { params: Params } }, async (req, reply) => {
       req.ctx.enforce('identity:delete_domain_config');
       const { domain_id, group, option } = req.params;
-      await requireDomain(deps.db, domain_id);
+      await getDomain(deps.db, domain_id);
       assertValidGroupAndOption(group, option);
       await deleteOptions(deps.db, domain_id, group, option, (current) => {
         if (group === undefined) return;

@@ -3,27 +3,22 @@ import { BadRequest } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { newId } from '../../core/ids.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
+import { rawQuery } from '../query-hints.ts';
 import { splitExtra, toBool } from '../rows.ts';
 import { type Domain, deleteDomain, domainOf, findDomain, getDomain, listDomains } from '../store/domains.ts';
 import { createProject, tagsOf, updateProject } from '../store/projects.ts';
 import type { ProjectRow } from '../tables.ts';
-import { Description, filterBool, Name, normalizeKeys, Options, rawQuery, Tags } from './project-fields.ts';
+import { createDefaults, filterBool, Name, normalizeKeys, SharedFields } from './project-fields.ts';
 
-const Fields = {
-  description: Type.Optional(Description),
-  enabled: Type.Optional(Type.Boolean()),
-  tags: Type.Optional(Tags),
-  options: Type.Optional(Options),
-};
 const DomainCreate = Type.Object({
   domain: Type.Object(
-    { name: Name, explicit_domain_id: Type.Optional(Type.String()), ...Fields },
+    { name: Name, explicit_domain_id: Type.Optional(Type.String()), ...SharedFields },
     { additionalProperties: true },
   ),
 });
 type DomainCreate = Static<typeof DomainCreate>;
 const DomainUpdate = Type.Object({
-  domain: Type.Object({ name: Type.Optional(Name), ...Fields }, { additionalProperties: true, minProperties: 1 }),
+  domain: Type.Object({ name: Type.Optional(Name), ...SharedFields }, { additionalProperties: true, minProperties: 1 }),
 });
 type DomainUpdate = Static<typeof DomainUpdate>;
 const IdParam = Type.Object({ domain_id: Type.String({ maxLength: 64 }) });
@@ -67,7 +62,7 @@ export function domainsRoutes(app: ServiceApp, deps: IdentityDeps): void {
       );
       return {
         domains: visible.map((r) => view(r, tags.get(r.id) ?? [])),
-        links: collectionLinks(deps, '/domains', rawQuery(req)),
+        links: collectionLinks(deps, '/domains', rawQuery(req.url)),
       };
     },
   });
@@ -85,10 +80,7 @@ export function domainsRoutes(app: ServiceApp, deps: IdentityDeps): void {
       is_domain: true,
       domain_id: null,
       parent_id: null,
-      description: body.description === undefined ? '' : body.description,
-      enabled: body.enabled ?? true,
-      tags: body.tags ?? [],
-      options: body.options ?? {},
+      ...createDefaults(body),
       extra: extraOf(body),
     });
     return reply.code(201).send({ domain: view(row, tags) });

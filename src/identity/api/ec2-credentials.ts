@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { NotFound, Unauthorized } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { blobCipher } from '../credential-crypto.ts';
@@ -15,7 +16,8 @@ import {
   getCredential,
   listCredentials,
 } from '../store/credentials.ts';
-import { requireProject, requireUser } from '../store/ec2-credentials.ts';
+import { requireProject } from '../store/ec2-credentials.ts';
+import { getUser } from '../store/users.ts';
 
 const UserParam = Type.Object({ user_id: Type.String({ maxLength: 64 }) });
 type UserParam = Static<typeof UserParam>;
@@ -49,23 +51,27 @@ export function ec2CredentialsRoutes(app: ServiceApp, deps: IdentityDeps): void 
     };
   };
 
-  /** Keystone looks the key up before the policy check (404 first), and answers 401 for a non-EC2 row. */
-  const stored = async (params: AccessParam) => {
-    const c = await getCredential(deps.db, cipher, ec2CredentialId(params.access));
+  /**
+   * The key a get or delete names, once `rule` allows it. Keystone looks the key up before the policy check
+   * (404 first), and answers 401 for a non-EC2 row.
+   */
+  const storedKey = async (req: FastifyRequest<{ Params: AccessParam }>, rule: string): Promise<Credential> => {
+    const auth = req.ctx.requireAuth();
+    const { user_id, access } = req.params;
+    const c = await getCredential(deps.db, cipher, ec2CredentialId(access));
     // Stricter than Keystone: a key is found only under its own user's path.
-    if (c.user_id !== params.user_id)
-      throw new NotFound(`Could not find credential: ${ec2CredentialId(params.access)}.`);
-    return c;
-  };
-  const checkStored = async (c: Credential) => {
-    await requireUser(deps.db, c.user_id);
+    if (c.user_id !== user_id) throw new NotFound(`Could not find credential: ${ec2CredentialId(access)}.`);
+    req.ctx.enforce(rule, { user_id, target: { credential: credentialOf(c) } });
+    await getUser(deps.db, c.user_id);
     if (c.type !== 'ec2') throw new Unauthorized('EC2 access key not found.');
+    checkDelegatedProject(auth, c.project_id, 'EC2 credential');
+    return c;
   };
 
   app.get<{ Params: UserParam }>(path, { schema: { params: UserParam } }, async (req) => {
     const auth = req.ctx.requireAuth();
     req.ctx.enforce('identity:ec2_list_credentials', { user_id: req.params.user_id });
-    await requireUser(deps.db, req.params.user_id);
+    await getUser(deps.db, req.params.user_id);
     const creds = await listCredentials(deps.db, cipher, { user_id: req.params.user_id, type: 'ec2' });
     const visible = creds.filter((c) => {
       try {
@@ -89,7 +95,7 @@ export function ec2CredentialsRoutes(app: ServiceApp, deps: IdentityDeps): void 
       const { user_id } = req.params;
       req.ctx.enforce('identity:ec2_create_credential', { user_id, target: { credential: { user_id } } });
       await checkUnrestrictedAppCred(deps.db, auth);
-      await requireUser(deps.db, user_id);
+      await getUser(deps.db, user_id);
       await requireProject(deps.db, req.body.tenant_id);
       checkDelegatedProject(auth, req.body.tenant_id, 'EC2 credential');
       const access = hex();
@@ -107,26 +113,12 @@ export function ec2CredentialsRoutes(app: ServiceApp, deps: IdentityDeps): void 
   );
 
   app.get<{ Params: AccessParam }>(`${path}/:access`, { schema: { params: AccessParam } }, async (req) => {
-    const auth = req.ctx.requireAuth();
-    const c = await stored(req.params);
-    req.ctx.enforce('identity:ec2_get_credential', {
-      user_id: req.params.user_id,
-      target: { credential: credentialOf(c) },
-    });
-    await checkStored(c);
-    checkDelegatedProject(auth, c.project_id, 'EC2 credential');
+    const c = await storedKey(req, 'identity:ec2_get_credential');
     return { credential: view(c) };
   });
 
   app.delete<{ Params: AccessParam }>(`${path}/:access`, { schema: { params: AccessParam } }, async (req, reply) => {
-    const auth = req.ctx.requireAuth();
-    const c = await stored(req.params);
-    req.ctx.enforce('identity:ec2_delete_credential', {
-      user_id: req.params.user_id,
-      target: { credential: credentialOf(c) },
-    });
-    await checkStored(c);
-    checkDelegatedProject(auth, c.project_id, 'EC2 credential');
+    const c = await storedKey(req, 'identity:ec2_delete_credential');
     await deleteCredential(deps.db, c.id);
     return reply.code(204).send();
   });

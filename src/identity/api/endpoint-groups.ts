@@ -19,7 +19,7 @@ import {
   updateEndpointGroup,
 } from '../store/endpoint-groups.ts';
 import { endpointOf } from '../store/endpoints.ts';
-import { projectsByIds, requireProject } from '../store/ep-filter-projects.ts';
+import { getProject, projectsByIds } from '../store/projects.ts';
 import type { EndpointRow } from '../tables.ts';
 
 /**
@@ -180,7 +180,7 @@ export function endpointGroupsRoutes(app: ServiceApp, deps: IdentityDeps): void 
     handler: async (req) => {
       req.ctx.enforce('identity:get_endpoint_group_in_project');
       const { endpoint_group_id, project_id } = req.params;
-      await requireProject(deps.db, project_id);
+      await getProject(deps.db, project_id);
       await getEndpointGroup(deps.db, endpoint_group_id);
       await checkGroupInProject(deps.db, endpoint_group_id, project_id);
       return {
@@ -200,7 +200,7 @@ export function endpointGroupsRoutes(app: ServiceApp, deps: IdentityDeps): void 
       req.ctx.enforce('identity:add_endpoint_group_to_project');
       const { endpoint_group_id, project_id } = req.params;
       await deps.db.transaction().execute(async (trx) => {
-        await requireProject(trx, project_id);
+        await getProject(trx, project_id);
         await getEndpointGroup(trx, endpoint_group_id);
         await addGroupToProject(trx, endpoint_group_id, project_id);
       });
@@ -214,7 +214,7 @@ export function endpointGroupsRoutes(app: ServiceApp, deps: IdentityDeps): void 
     async (req, reply) => {
       req.ctx.enforce('identity:remove_endpoint_group_from_project');
       const { endpoint_group_id, project_id } = req.params;
-      await requireProject(deps.db, project_id);
+      await getProject(deps.db, project_id);
       await getEndpointGroup(deps.db, endpoint_group_id);
       await removeGroupFromProject(deps.db, endpoint_group_id, project_id);
       return reply.code(204).send();
@@ -227,7 +227,7 @@ export function endpointGroupsRoutes(app: ServiceApp, deps: IdentityDeps): void 
     schema: { params: ProjectParam },
     handler: async (req) => {
       req.ctx.enforce('identity:list_endpoint_groups_for_project');
-      await requireProject(deps.db, req.params.project_id);
+      await getProject(deps.db, req.params.project_id);
       const rows = await groupsOfProject(deps.db, req.params.project_id);
       return {
         endpoint_groups: rows.map(view),

@@ -4,7 +4,7 @@ import type { ServiceApp } from '../../core/http/service.ts';
 import { newId } from '../../core/ids.ts';
 import { DEFAULT_DOMAIN } from '../bootstrap.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
-import { checkExpiryHints, exactHint, hintsFrom, matchesHints, rawQuery } from '../query-hints.ts';
+import { checkExpiryHints, exactHint, hintsFrom, rawQuery, visibleViews } from '../query-hints.ts';
 import { parseObject, splitExtra } from '../rows.ts';
 import {
   addMember,
@@ -76,10 +76,7 @@ export function groupsRoutes(app: ServiceApp, deps: IdentityDeps): void {
         domain_id: exactHint(hints, 'domain_id'),
         name: exactHint(hints, 'name'),
       });
-      const groups = rows
-        .filter((r) => !caller.domainId || r.domain_id === caller.domainId)
-        .map(view)
-        .filter((g) => matchesHints(g, hints));
+      const groups = visibleViews(rows, caller.domainId, view, hints);
       return { groups, links: collectionLinks(deps, '/groups', rawQuery(req.url)) };
     },
   });
@@ -159,10 +156,12 @@ export function groupsRoutes(app: ServiceApp, deps: IdentityDeps): void {
         domain_id: exactHint(hints, 'domain_id'),
         name: exactHint(hints, 'name'),
       });
-      const users = rows
-        .filter((r) => !caller.domainId || r.domain_id === caller.domainId)
-        .map((r) => ({ ...userOf(r), links: { self: deps.url(`/users/${r.id}`) } }))
-        .filter((u) => matchesHints(u, hints));
+      const users = visibleViews(
+        rows,
+        caller.domainId,
+        (r) => ({ ...userOf(r), links: { self: deps.url(`/users/${r.id}`) } }),
+        hints,
+      );
       return { users, links: collectionLinks(deps, `/groups/${id}/users`, rawQuery(req.url)) };
     },
   });

@@ -5,7 +5,7 @@ import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import type { AccessTokenRow } from '../extension-tables.ts';
 import { parseList } from '../rows.ts';
 import { deleteAccessToken, getAccessToken, listAccessTokens } from '../store/oauth1-tokens.ts';
-import { ROOT } from '../tables.ts';
+import { domainOf } from '../store/roles.ts';
 
 /** A user's OS-OAUTH1 access tokens: what they have delegated to which consumer. GETs also answer HEAD. */
 const UserParam = Type.Object({ user_id: Type.String({ maxLength: 64 }) });
@@ -48,7 +48,7 @@ export function oauth1AccessTokensRoutes(app: ServiceApp, deps: IdentityDeps): v
     return rows.map((r) => ({
       id: r.id,
       name: r.name,
-      domain_id: r.domain_id === ROOT ? null : r.domain_id,
+      domain_id: domainOf(r),
       links: { self: deps.url(`/roles/${r.id}`) },
     }));
   };

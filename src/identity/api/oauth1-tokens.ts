@@ -10,7 +10,6 @@ import {
   supportedSignatureMethod,
   verifySignature,
 } from '../oauth1-signature.ts';
-import { requireProject } from '../store/ep-filter-projects.ts';
 import { getConsumer } from '../store/oauth1-consumers.ts';
 import {
   authorizeRequestToken,
@@ -19,6 +18,7 @@ import {
   getRequestToken,
   isExpired,
 } from '../store/oauth1-tokens.ts';
+import { getProject } from '../store/projects.ts';
 import { ROOT } from '../tables.ts';
 
 /**
@@ -96,7 +96,7 @@ export function oauth1TokensRoutes(app: ServiceApp, deps: IdentityDeps): void {
     if (!consumerId) throw missing('oauth_consumer_key');
     const projectId = req.headers['requested-project-id'];
     if (typeof projectId !== 'string' || !projectId) throw missing('Requested-Project-Id');
-    await requireProject(deps.db, projectId);
+    await getProject(deps.db, projectId);
     const consumer = await getConsumer(deps.db, consumerId);
     checkProtocol(oauth, ['oauth_callback']);
     if (!signed(req, '/OS-OAUTH1/request_token', oauth).some((r) => verifySignature(r, consumer.secret)))

@@ -2,7 +2,6 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import { endpointOf, getEndpoint } from '../store/endpoints.ts';
-import { projectsByIds, requireProject } from '../store/ep-filter-projects.ts';
 import {
   addEndpointToProject,
   checkEndpointInProject,
@@ -10,6 +9,7 @@ import {
   projectIdsOfEndpoint,
   removeEndpointFromProject,
 } from '../store/project-endpoints.ts';
+import { getProject, projectsByIds } from '../store/projects.ts';
 
 /**
  * OS-EP-FILTER project-endpoint associations: once a project has any (directly or through an endpoint group),
@@ -34,7 +34,7 @@ export function projectEndpointsRoutes(app: ServiceApp, deps: IdentityDeps): voi
     schema: { params: ProjectParam },
     handler: async (req) => {
       req.ctx.enforce('identity:list_endpoints_for_project');
-      await requireProject(deps.db, req.params.project_id);
+      await getProject(deps.db, req.params.project_id);
       const rows = await endpointsForProject(deps.db, req.params.project_id);
       return {
         endpoints: rows.map((r) => ({ ...endpointOf(r), links: { self: deps.url(`/endpoints/${r.id}`) } })),
@@ -51,7 +51,7 @@ export function projectEndpointsRoutes(app: ServiceApp, deps: IdentityDeps): voi
       req.ctx.enforce('identity:check_endpoint_in_project');
       const { project_id, endpoint_id } = req.params;
       await getEndpoint(deps.db, endpoint_id);
-      await requireProject(deps.db, project_id);
+      await getProject(deps.db, project_id);
       await checkEndpointInProject(deps.db, endpoint_id, project_id);
       return reply.code(204).send();
     },
@@ -65,7 +65,7 @@ export function projectEndpointsRoutes(app: ServiceApp, deps: IdentityDeps): voi
       const { project_id, endpoint_id } = req.params;
       await deps.db.transaction().execute(async (trx) => {
         await getEndpoint(trx, endpoint_id);
-        await requireProject(trx, project_id);
+        await getProject(trx, project_id);
         await addEndpointToProject(trx, endpoint_id, project_id);
       });
       return reply.code(204).send();

@@ -1,5 +1,4 @@
-import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
+import { type Static, Type } from '@sinclair/typebox';
 
 /** Schema pieces shared by the domains and projects APIs (a domain is a project acting as one). */
 
@@ -16,6 +15,23 @@ export const Options = Type.Object(
   { additionalProperties: false },
 );
 
+/** The create and update fields a domain shares with a project (a project adds its hierarchy fields). */
+export const SharedFields = {
+  description: Type.Optional(Description),
+  enabled: Type.Optional(Type.Boolean()),
+  tags: Type.Optional(Tags),
+  options: Type.Optional(Options),
+};
+const Shared = Type.Object(SharedFields);
+
+/** What Keystone stores for the shared fields a create leaves out: an empty description, enabled, no tags or options. */
+export const createDefaults = (body: Static<typeof Shared>) => ({
+  description: body.description === undefined ? '' : body.description,
+  enabled: body.enabled ?? true,
+  tags: body.tags ?? [],
+  options: body.options ?? {},
+});
+
 /**
  * Keystone renames ':' and '-' to '_' in the top-level keys of a created or updated entity (`_normalize_dict`), so
  * free-form attributes come back under those names.
@@ -23,12 +39,6 @@ export const Options = Type.Object(
 export function normalizeKeys(extra: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(extra).map(([k, v]) => [k.replace(/[:-]/g, '_'), v]));
 }
-
-/** The raw query string, for a collection's `links.self` (Keystone echoes it). */
-export const rawQuery = (req: FastifyRequest): string | undefined => {
-  const i = req.url.indexOf('?');
-  return i < 0 ? undefined : req.url.slice(i + 1);
-};
 
 /** Boolean list filters, read as oslo's bool_from_string(default=True): only the false spellings are false. */
 export const filterBool = (v: string | undefined): boolean | undefined =>

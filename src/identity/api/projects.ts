@@ -5,6 +5,7 @@ import { newId } from '../../core/ids.ts';
 import { DEFAULT_DOMAIN } from '../bootstrap.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import { effectiveRoles } from '../effective-roles.ts';
+import { rawQuery } from '../query-hints.ts';
 import { queryFlag, splitExtra, toBool } from '../rows.ts';
 import { deleteDomain } from '../store/domains.ts';
 import { parentsAsIds, parentsOf, subtreeAsIds, subtreeOf } from '../store/project-tree.ts';
@@ -22,17 +23,14 @@ import {
   updateProject,
 } from '../store/projects.ts';
 import type { IdentityDb, ProjectRow } from '../tables.ts';
-import { Description, filterBool, IdString, Name, normalizeKeys, Options, rawQuery, Tags } from './project-fields.ts';
+import { createDefaults, filterBool, IdString, Name, normalizeKeys, SharedFields } from './project-fields.ts';
 import { projectTagsRoutes } from './project-tags.ts';
 
 const Fields = {
-  description: Type.Optional(Description),
+  ...SharedFields,
   domain_id: Type.Optional(Type.Union([IdString, Type.Null()])),
-  enabled: Type.Optional(Type.Boolean()),
   is_domain: Type.Optional(Type.Boolean()),
   parent_id: Type.Optional(Type.Union([IdString, Type.Null()])),
-  tags: Type.Optional(Tags),
-  options: Type.Optional(Options),
 };
 const ProjectCreate = Type.Object({
   project: Type.Object({ name: Name, ...Fields }, { additionalProperties: true }),
@@ -96,7 +94,7 @@ export function projectsRoutes(app: ServiceApp, deps: IdentityDeps): void {
       const rows = await listProjects(deps.db, projectFilter(req.query));
       // A domain-scoped reader sees only its own domain's projects.
       const visible = auth.domainId ? rows.filter((r) => r.domain_id === auth.domainId) : rows;
-      return { projects: await viewAll(visible), links: collectionLinks(deps, '/projects', rawQuery(req)) };
+      return { projects: await viewAll(visible), links: collectionLinks(deps, '/projects', rawQuery(req.url)) };
     },
   });
 
@@ -115,10 +113,7 @@ export function projectsRoutes(app: ServiceApp, deps: IdentityDeps): void {
       is_domain: isDomain,
       domain_id: isDomain ? (body.domain_id ?? null) : domainId,
       parent_id: body.parent_id ?? null,
-      description: body.description === undefined ? '' : body.description,
-      enabled: body.enabled ?? true,
-      tags: body.tags ?? [],
-      options: body.options ?? {},
+      ...createDefaults(body),
       extra: normalizeKeys(extra),
     });
     return reply.code(201).send({ project: view(row, tags) });

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { BadRequest, NotFound } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
+import { rawQuery } from '../query-hints.ts';
 import { formatAssignment, loadNames } from '../role-assignment-format.ts';
 import { type AssignmentFilter, listAssignments, restrictToDomain } from '../role-assignment-listing.ts';
 import { queryFlag } from '../rows.ts';
@@ -71,7 +72,7 @@ export function roleAssignmentsRoutes(app: ServiceApp, deps: IdentityDeps): void
     const names = queryFlag(q.include_names) ? await loadNames(deps.db, refs) : undefined;
     return {
       role_assignments: refs.map((r) => formatAssignment(r, deps.url, names)),
-      links: collectionLinks(deps, '/role_assignments', req.url.split('?')[1]),
+      links: collectionLinks(deps, '/role_assignments', rawQuery(req.url)),
     };
   };
 

@@ -4,6 +4,7 @@ import { BadRequest, NotFound } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { newId } from '../../core/ids.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
+import { rawQuery } from '../query-hints.ts';
 import { splitExtra } from '../rows.ts';
 import {
   createRole,
@@ -77,7 +78,7 @@ export function rolesRoutes(app: ServiceApp, deps: IdentityDeps): void {
     const { name, domain_id } = req.query;
     req.ctx.enforce(domain_id ? 'identity:list_domain_roles' : 'identity:list_roles');
     const rows = await listRoles(deps.db, { name, domain_id });
-    return { roles: rows.map(view), links: collectionLinks(deps, '/roles', req.url.split('?')[1]) };
+    return { roles: rows.map(view), links: collectionLinks(deps, '/roles', rawQuery(req.url)) };
   };
   app.get<{ Querystring: ListQuery }>('/v3/roles', { schema: { querystring: ListQuery } }, list);
   app.head<{ Querystring: ListQuery }>('/v3/roles', { schema: { querystring: ListQuery } }, async (req, reply) => {

@@ -5,11 +5,12 @@ import type { ServiceApp } from '../../core/http/service.ts';
 import { createTrust, refuseAppCredToken } from '../create-trust.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import { trustExpiresAt } from '../expiry-dates.ts';
+import { rawQuery } from '../query-hints.ts';
 import { rolesByIds } from '../role-refs.ts';
 import { parseList, parseObject, toBool } from '../rows.ts';
+import { roleOf } from '../store/roles.ts';
 import { deleteTrustTree, getLiveTrust, listTrusts } from '../store/trusts.ts';
 import type { RoleRow, TrustRow } from '../tables.ts';
-import { ROOT } from '../tables.ts';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 // Keystone's trust_create_request_body: unknown attributes are allowed and kept.
@@ -53,15 +54,7 @@ type RoleParams = Static<typeof RoleParams>;
 
 /** OS-TRUST: delegation of a trustor's roles on a project to a trustee. */
 export function trustsRoutes(app: ServiceApp, deps: IdentityDeps): void {
-  const roleView = (r: RoleRow) => ({
-    ...parseObject(r.extra),
-    id: r.id,
-    name: r.name,
-    domain_id: r.domain_id === ROOT ? null : r.domain_id,
-    description: r.description,
-    options: parseObject(r.options),
-    links: { self: deps.url(`/roles/${r.id}`) },
-  });
+  const roleView = (r: RoleRow) => ({ ...roleOf(r), links: { self: deps.url(`/roles/${r.id}`) } });
   const rolesLinks = (t: TrustRow) => ({
     self: deps.url(`/OS-TRUST/trusts/${t.id}/roles`),
     previous: null,
@@ -118,7 +111,7 @@ export function trustsRoutes(app: ServiceApp, deps: IdentityDeps): void {
       req.ctx.enforce('identity:list_trusts_for_trustee', { target: { trust: { trustee_user_id: trustee } } });
     else req.ctx.enforce('identity:list_trusts');
     refuseAppCredToken(req.ctx.requireAuth());
-    const query = req.url.split('?')[1];
+    const query = rawQuery(req.url);
     // Keystone lists everything only when there is no query at all; an unknown filter alone matches nothing.
     const rows = !query
       ? await listTrusts(deps.db, {})

@@ -5,7 +5,7 @@ import { newId } from '../../core/ids.ts';
 import { DEFAULT_DOMAIN } from '../bootstrap.ts';
 import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import { hashPassword } from '../passwords.ts';
-import { checkExpiryHints, exactHint, hintsFrom, matchesHints, rawQuery } from '../query-hints.ts';
+import { checkExpiryHints, exactHint, hintsFrom, matchesHints, rawQuery, visibleViews } from '../query-hints.ts';
 import { fromBool, parseObject, splitExtra, toBool } from '../rows.ts';
 import { groupOf, listGroups } from '../store/groups.ts';
 import { projectsOfUser } from '../store/user-projects.ts';
@@ -85,11 +85,7 @@ export function usersRoutes(app: ServiceApp, deps: IdentityDeps): void {
         domain_id: exactHint(hints, 'domain_id'),
         name: exactHint(hints, 'name'),
       });
-      // A domain-scoped caller sees its own domain's users only, whatever it asked for.
-      const users = rows
-        .filter((r) => !caller.domainId || r.domain_id === caller.domainId)
-        .map(view)
-        .filter((u) => matchesHints(u, hints));
+      const users = visibleViews(rows, caller.domainId, view, hints);
       return { users, links: collectionLinks(deps, '/users', rawQuery(req.url)) };
     },
   });
@@ -222,15 +218,17 @@ export function usersRoutes(app: ServiceApp, deps: IdentityDeps): void {
       if (!user) throw new NotFound(`Could not find user: ${id}.`);
       const hints = hintsFrom(req.query, ['name']);
       const rows = await listGroups(deps.db, { member_id: id, name: exactHint(hints, 'name') });
-      const groups = rows
-        .filter((g) => !caller.domainId || g.domain_id === caller.domainId)
-        .map((g) => ({
+      const groups = visibleViews(
+        rows,
+        caller.domainId,
+        (g) => ({
           ...groupOf(g),
           // Strata has no expiring (federated) memberships; Keystone shows null for permanent ones.
           membership_expires_at: null,
           links: { self: deps.url(`/groups/${g.id}`) },
-        }))
-        .filter((g) => matchesHints(g, hints));
+        }),
+        hints,
+      );
       return { groups, links: collectionLinks(deps, `/users/${id}/groups`, rawQuery(req.url)) };
     },
   });

@@ -40,29 +40,20 @@ export async function createGrant(db: IdentityDb, key: GrantKey): Promise<void> 
     .execute();
 }
 
+// The assignments primary key spans every column, so a grant is the one row equal to rowOf(key) column by column.
 export async function requireGrant(db: IdentityDb, key: GrantKey): Promise<void> {
-  const r = rowOf(key);
   const found = await db
     .selectFrom('assignments')
     .select('role_id')
-    .where('type', '=', r.type)
-    .where('actor_id', '=', r.actor_id)
-    .where('target_id', '=', r.target_id)
-    .where('role_id', '=', r.role_id)
-    .where('inherited', '=', r.inherited)
+    .where((eb) => eb.and(rowOf(key)))
     .executeTakeFirst();
   if (!found) throw grantNotFound(key);
 }
 
 export async function deleteGrant(db: IdentityDb, key: GrantKey): Promise<void> {
-  const r = rowOf(key);
   const res = await db
     .deleteFrom('assignments')
-    .where('type', '=', r.type)
-    .where('actor_id', '=', r.actor_id)
-    .where('target_id', '=', r.target_id)
-    .where('role_id', '=', r.role_id)
-    .where('inherited', '=', r.inherited)
+    .where((eb) => eb.and(rowOf(key)))
     .executeTakeFirst();
   if (Number(res.numDeletedRows) === 0) throw grantNotFound(key);
 }

@@ -1,4 +1,3 @@
-import { NotFound } from '../../core/errors.ts';
 import { type DomainConfig, isSensitive } from '../domain-config-rules.ts';
 import { type DomainConfigRow, extensionDb } from '../extension-tables.ts';
 import type { IdentityDb } from '../tables.ts';
@@ -8,16 +7,6 @@ export interface OptionQuery {
   option?: string;
   /** true: sensitive options only; false: the ones that may be shown; undefined: both. */
   sensitive?: boolean;
-}
-
-export async function requireDomain(db: IdentityDb, id: string): Promise<void> {
-  const row = await db
-    .selectFrom('projects')
-    .select('id')
-    .where('id', '=', id)
-    .where('is_domain', '=', 1)
-    .executeTakeFirst();
-  if (!row) throw new NotFound(`Could not find domain: ${id}.`);
 }
 
 export async function listOptions(db: IdentityDb, domainId: string, q: OptionQuery = {}): Promise<DomainConfigRow[]> {

@@ -4,6 +4,7 @@ import { newId } from '../../core/ids.ts';
 import { extensionDb, type IdentityProviderRow } from '../extension-tables.ts';
 import { toBool } from '../rows.ts';
 import { type IdentityDb, ROOT } from '../tables.ts';
+import { getDomain } from './domains.ts';
 
 export interface IdentityProvider {
   id: string;
@@ -122,13 +123,7 @@ export async function createIdentityProvider(db: IdentityDb, idp: NewIdentityPro
         })
         .execute();
     } else {
-      const domain = await trx
-        .selectFrom('projects')
-        .select('id')
-        .where('id', '=', domainId)
-        .where('is_domain', '=', 1)
-        .executeTakeFirst();
-      if (!domain) throw new NotFound(`Could not find domain: ${domainId}.`);
+      await getDomain(trx, domainId);
     }
     const row: IdentityProviderRow = {
       id: idp.id,

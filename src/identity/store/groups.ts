@@ -2,7 +2,8 @@ import { isUniqueViolation } from '../../core/db/database.ts';
 import { Conflict, NotFound } from '../../core/errors.ts';
 import { parseObject } from '../rows.ts';
 import type { GroupRow, IdentityDb } from '../tables.ts';
-import { getUser, requireDomain } from './users.ts';
+import { getDomain } from './domains.ts';
+import { getUser } from './users.ts';
 
 export interface Group {
   id: string;
@@ -50,7 +51,7 @@ export async function listGroups(db: IdentityDb, filter: GroupFilter): Promise<G
 
 export async function createGroup(db: IdentityDb, row: GroupRow): Promise<GroupRow> {
   return db.transaction().execute(async (trx) => {
-    await requireDomain(trx, row.domain_id);
+    await getDomain(trx, row.domain_id);
     try {
       await trx.insertInto('groups').values(row).execute();
     } catch (err) {

@@ -1,10 +1,12 @@
 import { Forbidden, NotFound } from '../../core/errors.ts';
 import type { IdentityDb, LimitRow, ProjectRow } from '../tables.ts';
+import { findDomain } from './domains.ts';
 import {
   asDuplicate,
   checkServiceAndRegion,
   duplicateLimit,
   findRegisteredLimit,
+  keyOf,
   missingIn,
 } from './registered-limits.ts';
 
@@ -78,22 +80,14 @@ export async function createLimits(db: IdentityDb, rows: LimitRow[]): Promise<Li
         if (!p) throw missingIn('project_id', 'limit');
         if (p.is_domain === 1) [row.domain_id, row.project_id] = [row.project_id, null];
       } else if (row.domain_id !== null) {
-        const d = await trx
-          .selectFrom('projects')
-          .select('id')
-          .where('id', '=', row.domain_id)
-          .where('is_domain', '=', 1)
-          .executeTakeFirst();
-        if (!d) throw missingIn('domain_id', 'limit');
+        if (!(await findDomain(trx, row.domain_id))) throw missingIn('domain_id', 'limit');
       }
       if (!(await findRegisteredLimit(trx, row)))
         throw new Forbidden('Unable to create a limit that has no corresponding registered limit.');
       let dup = trx
         .selectFrom('limits')
         .select('id')
-        .where('service_id', '=', row.service_id)
-        .where('resource_name', '=', row.resource_name);
-      dup = row.region_id === null ? dup.where('region_id', 'is', null) : dup.where('region_id', '=', row.region_id);
+        .where((eb) => eb.and(keyOf(row)));
       dup =
         row.project_id !== null
           ? dup.where('project_id', '=', row.project_id)

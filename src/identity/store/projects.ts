@@ -52,6 +52,7 @@ export async function findProject(db: IdentityDb, id: string): Promise<ProjectRo
   return db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Keystone's get_project, which finds domains too (they are projects with is_domain); OS-EP-FILTER relies on it. */
 export async function getProject(db: IdentityDb, id: string): Promise<ProjectRow> {
   const row = await findProject(db, id);
   if (!row) throw new NotFound(`Could not find project: ${id}.`);
@@ -69,6 +70,14 @@ export async function tagsOf(db: IdentityDb, ids: readonly string[]): Promise<Ma
   // Sorted here, not in SQL: collations differ between databases and a project must read the same everywhere.
   for (const list of out.values()) list.sort();
   return out;
+}
+
+/** The views of these projects (domains too), ordered by id: what OS-EP-FILTER lists for an endpoint or group. */
+export async function projectsByIds(db: IdentityDb, ids: readonly string[]): Promise<Project[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('projects').selectAll().where('id', 'in', ids).orderBy('id').execute();
+  const tags = await tagsOf(db, ids);
+  return rows.map((r) => projectOf(r, tags.get(r.id) ?? []));
 }
 
 export interface ProjectFilter {

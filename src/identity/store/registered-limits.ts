@@ -42,15 +42,22 @@ export async function checkServiceAndRegion(
   }
 }
 
-/** Rows matching a triple; region_id null matches only rows without a region (SQL `=` would never match null). */
+/**
+ * The triple alone, as a Kysely filter object (`.where((eb) => eb.and(keyOf(row)))`): a null region_id becomes
+ * `is null`, so it matches only rows without a region (SQL `=` would never match null).
+ */
+export const keyOf = (k: LimitKey): LimitKey => ({
+  service_id: k.service_id,
+  region_id: k.region_id,
+  resource_name: k.resource_name,
+});
+
 export async function findRegisteredLimit(db: IdentityDb, key: LimitKey): Promise<RegisteredLimitRow | undefined> {
-  let q = db
+  return db
     .selectFrom('registered_limits')
     .selectAll()
-    .where('service_id', '=', key.service_id)
-    .where('resource_name', '=', key.resource_name);
-  q = key.region_id === null ? q.where('region_id', 'is', null) : q.where('region_id', '=', key.region_id);
-  return q.executeTakeFirst();
+    .where((eb) => eb.and(keyOf(key)))
+    .executeTakeFirst();
 }
 
 export async function getRegisteredLimit(db: IdentityDb, id: string): Promise<RegisteredLimitRow> {
@@ -86,13 +93,12 @@ export async function createRegisteredLimits(
 }
 
 async function refuseIfOverridden(db: IdentityDb, row: RegisteredLimitRow): Promise<void> {
-  let q = db
+  const overriding = await db
     .selectFrom('limits')
     .select('id')
-    .where('service_id', '=', row.service_id)
-    .where('resource_name', '=', row.resource_name);
-  q = row.region_id === null ? q.where('region_id', 'is', null) : q.where('region_id', '=', row.region_id);
-  if (await q.executeTakeFirst())
+    .where((eb) => eb.and(keyOf(row)))
+    .executeTakeFirst();
+  if (overriding)
     throw new Forbidden(
       `Unable to update or delete registered limit ${row.id} because there are project limits associated with it.`,
     );

@@ -2,6 +2,7 @@ import { isUniqueViolation } from '../../core/db/database.ts';
 import { BadRequest, Conflict, Forbidden, NotFound } from '../../core/errors.ts';
 import { parseObject } from '../rows.ts';
 import { type IdentityDb, ROOT, type RoleRow } from '../tables.ts';
+import { getDomain } from './domains.ts';
 
 /** A role as Keystone answers it: `domain_id` null for global roles, free-form attributes merged in. */
 export interface Role {
@@ -60,7 +61,7 @@ const duplicate = (row: Pick<RoleRow, 'name' | 'domain_id'>) =>
 
 export async function createRole(db: IdentityDb, row: RoleRow): Promise<RoleRow> {
   return db.transaction().execute(async (trx) => {
-    if (row.domain_id !== ROOT) await requireDomain(trx, row.domain_id);
+    if (row.domain_id !== ROOT) await getDomain(trx, row.domain_id);
     try {
       await trx.insertInto('roles').values(row).execute();
     } catch (err) {
@@ -141,14 +142,4 @@ export async function deleteRole(db: IdentityDb, id: string): Promise<void> {
       .execute();
     await trx.deleteFrom('roles').where('id', '=', id).execute();
   });
-}
-
-async function requireDomain(db: IdentityDb, id: string): Promise<void> {
-  const row = await db
-    .selectFrom('projects')
-    .select('id')
-    .where('id', '=', id)
-    .where('is_domain', '=', 1)
-    .executeTakeFirst();
-  if (!row) throw new NotFound(`Could not find domain: ${id}.`);
 }

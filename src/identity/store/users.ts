@@ -2,6 +2,7 @@ import { isUniqueViolation } from '../../core/db/database.ts';
 import { BadRequest, Conflict, NotFound } from '../../core/errors.ts';
 import { parseObject, toBool } from '../rows.ts';
 import type { IdentityDb, UserRow } from '../tables.ts';
+import { getDomain } from './domains.ts';
 
 /** A user as Keystone shows it: never the password; optional attributes only when set; extras merged in. */
 export interface User {
@@ -61,7 +62,7 @@ export async function listUsers(db: IdentityDb, filter: UserFilter): Promise<Use
 
 export async function createUser(db: IdentityDb, row: UserRow): Promise<UserRow> {
   return db.transaction().execute(async (trx) => {
-    await requireDomain(trx, row.domain_id);
+    await getDomain(trx, row.domain_id);
     await refuseDomainAsDefaultProject(trx, row.default_project_id);
     try {
       await trx.insertInto('users').values(row).execute();
@@ -119,16 +120,6 @@ export async function deleteUser(db: IdentityDb, id: string): Promise<UserRow> {
     await trx.deleteFrom('users').where('id', '=', id).execute();
     return row;
   });
-}
-
-export async function requireDomain(db: IdentityDb, domainId: string): Promise<void> {
-  const d = await db
-    .selectFrom('projects')
-    .select('id')
-    .where('id', '=', domainId)
-    .where('is_domain', '=', 1)
-    .executeTakeFirst();
-  if (!d) throw new NotFound(`Could not find domain: ${domainId}.`);
 }
 
 /** A default project that does not exist is accepted (Keystone keeps this for compatibility); a domain is not. */
