@@ -24,6 +24,8 @@ export interface RunningCloud {
   adminPassword: string;
   /** Where the data is, for the banner. */
   database: string;
+  /** True when this start bootstrapped a new cloud (admin user, roles, catalog). */
+  firstStart: boolean;
   files: { cloudsYaml: string; adminOpenrc: string };
   close(): Promise<void>;
 }
@@ -48,7 +50,7 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
   const idInstance = cloud.services.find((s) => s.module === identity)?.instance as Awaited<
     ReturnType<typeof identity.create>
   >;
-  await idInstance.bootstrap({
+  const { created } = await idInstance.bootstrap({
     adminUser: config.admin.user,
     adminProject: config.admin.project,
     adminPassword: wanted === stored ? undefined : wanted,
@@ -68,6 +70,7 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
     authUrl,
     adminPassword: wanted,
     database: database.describe,
+    firstStart: created,
     files,
     async close() {
       await cloud.close();

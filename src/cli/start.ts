@@ -12,6 +12,10 @@ export async function startCommand(config: Config): Promise<void> {
     `  database     ${running.database}`,
     `  credentials  ${running.files.cloudsYaml}, ${running.files.adminOpenrc}`,
     `  admin        user '${config.admin.user}', project '${config.admin.project}', password in the files above`,
+    ...(running.firstStart
+      ? ['  first start  created the database, token keys, admin user, project, roles, region and catalog']
+      : []),
+    `  drivers      message bus: in-process; identity: SQL backend, Fernet tokens`,
     ...running.cloud.services.flatMap(({ instance }) => instance.describe?.() ?? []).map((l) => `  ${l}`),
     `Try: OS_CLIENT_CONFIG_FILE=${running.files.cloudsYaml} openstack --os-cloud strata token issue`,
   ];

@@ -40,6 +40,8 @@ export async function buildCloudApp(opts: BuildOptions): Promise<CloudApp> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      // JSON logs go to stderr so that stdout carries only what the CLI prints for people (the banner).
+      stream: process.stderr,
       redact: ['req.headers["x-auth-token"]', 'req.headers["x-subject-token"]', 'req.headers.authorization'],
     },
     bodyLimit: config.bodyLimit,
