@@ -50,7 +50,7 @@ async function grantedRoleIds(db: IdentityDb, actors: string[], target: RoleTarg
 }
 
 /** The project's parents up to and including its domain (a top-level project's parent), nearest first. */
-export async function projectAncestry(db: IdentityDb, projectId: string): Promise<string[]> {
+async function projectAncestry(db: IdentityDb, projectId: string): Promise<string[]> {
   const out: string[] = [];
   let cur = await db
     .selectFrom('projects')

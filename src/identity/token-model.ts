@@ -1,4 +1,4 @@
-import { Forbidden, NotFound, Unauthorized } from '../core/errors.ts';
+import { NotFound, Unauthorized } from '../core/errors.ts';
 import type { IdentityDeps } from './deps.ts';
 import { effectiveRoles, expandImplied } from './effective-roles.ts';
 import { InvalidToken } from './fernet.ts';
@@ -182,10 +182,4 @@ async function scopeExpiry(deps: IdentityDeps, scope: TokenScope): Promise<numbe
     return c?.expires_at ? Date.parse(c.expires_at) : undefined;
   }
   return undefined;
-}
-
-/** Restricted application credentials and trust tokens may not mint more delegation (Keystone's rule). */
-export function refuseDelegation(data: TokenData, what: string): void {
-  if (data.appCred && !toBool(data.appCred.unrestricted))
-    throw new Forbidden(`Using method 'application_credential' is not allowed for managing ${what}.`);
 }

@@ -45,9 +45,3 @@ export function isUniqueViolation(err: unknown): boolean {
     /UNIQUE constraint failed/.test(e?.message ?? '')
   );
 }
-
-/** True when the error is a foreign-key violation (a row another row still points to). */
-export function isForeignKeyViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === '23503' || /FOREIGN KEY constraint failed/.test(e?.message ?? '');
-}

@@ -62,7 +62,7 @@ export async function buildCloudApp(opts: BuildOptions): Promise<CloudApp> {
     reply.header('x-openstack-request-id', req.id);
   });
 
-  let validator: TokenValidator | undefined;
+  let validator: (TokenValidator & { clear(): void }) | undefined;
   const services: CloudApp['services'] = [];
   const catalog = () =>
     opts.modules.flatMap((m) =>
@@ -85,8 +85,8 @@ export async function buildCloudApp(opts: BuildOptions): Promise<CloudApp> {
     if (instance.tokenValidator) validator = cachedValidator(instance.tokenValidator, config.identity.authCacheMs);
     services.push({ module, instance });
   }
-  if (validator && 'clear' in validator) {
-    const cache = validator as { clear(): void };
+  if (validator) {
+    const cache = validator;
     bus.listenFanout(REVOCATION_TOPIC, { revoked: () => cache.clear() });
   }
 

@@ -5,7 +5,7 @@ import type { Bus } from '../bus/bus.ts';
 import type { Config } from '../config.ts';
 import type { DbKind } from '../db/database.ts';
 import type { ApiError } from '../errors.ts';
-import type { Enforcer, PolicyRule } from '../policy/enforcer.ts';
+import type { PolicyRule } from '../policy/enforcer.ts';
 
 /** What the Fastify app of one service is: a plain instance, encapsulated under the service's prefix. */
 export type ServiceApp = FastifyInstance;
@@ -74,5 +74,3 @@ declare module 'fastify' {
     public?: boolean;
   }
 }
-
-export type { Enforcer };
