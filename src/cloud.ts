@@ -33,7 +33,7 @@ export interface RunningCloud {
 /** `bus` lets a caller (a test) listen to what the cloud says; by default the cloud makes its own. */
 export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): Promise<RunningCloud> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const database = openDatabase(config);
+  const database = await openDatabase(config);
   const bus = opts.bus ?? createMemoryBus();
   let cloud: CloudApp;
   try {
@@ -82,7 +82,7 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
 
 /** Applies every service's pending migrations; returns the names applied. */
 export async function migrateAll(config: Config): Promise<string[]> {
-  const database = openDatabase(config);
+  const database = await openDatabase(config);
   try {
     const applied: string[] = [];
     for (const m of MODULES) {

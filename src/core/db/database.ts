@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import type { Config } from '../config.ts';
 import { openSqlite } from './sqlite-adapter.ts';
 
@@ -16,8 +15,10 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase(cfg: Config): Database {
+export async function openDatabase(cfg: Config): Promise<Database> {
   if (cfg.database.url) {
+    // Loaded only when asked for: the embedded default should not carry PostgreSQL's client (about 12 MB).
+    const { default: pg } = await import('pg');
     // Keep COUNT(*) and BIGINT columns as JS numbers: our counts and limits are far below 2^53.
     pg.types.setTypeParser(20, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: cfg.database.url, max: cfg.database.poolSize });
