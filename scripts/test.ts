@@ -1,6 +1,7 @@
 /**
  * `npm test`: every test stage in order, stopping at the first that fails.
- *   1. unit and integration tests (node:test) on the embedded SQLite default, including the openstack CLI flows;
+ *   1. typecheck and lint, then unit and integration tests (node:test) on the embedded SQLite default, including
+ *      the openstack CLI flows;
  *   2. the identity integration tests again on PostgreSQL (STRATA_TEST_DATABASE_URL, or a local cluster when root);
  *   3. Tempest: identity v3 and the interop guideline's identity tests (`npm run conformance -- identity`),
  *      then the keystone-tempest-plugin API tests.
@@ -27,6 +28,10 @@ function run(title: string, cmd: string, args: string[], env: NodeJS.ProcessEnv 
 const node = process.execPath;
 const testFiles = (pattern: string) => globSync(pattern).sort();
 
+if (wants(1)) {
+  run('typecheck', node, ['node_modules/typescript/bin/tsc', '--noEmit']);
+  run('lint', node, ['node_modules/@biomejs/biome/bin/biome', 'check', '.']);
+}
 if (wants(1))
   run('unit and integration tests (SQLite)', node, [
     '--test',
