@@ -16,7 +16,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startServer } from './conformance/server.ts';
+import { securityComplianceEnv, startServer } from './conformance/server.ts';
 import { INTEROP, SERVICES } from './conformance/sets.ts';
 import { tempestConf } from './conformance/tempest-conf.ts';
 
@@ -40,7 +40,11 @@ if (!set) {
   process.exit(2);
 }
 
-const server = values['auth-url'] ? undefined : await startServer();
+// An external cloud's [security_compliance] is unknown, so Tempest is told it is off there (Keystone's default).
+const securityCompliance = values['auth-url'] ? undefined : set.securityCompliance;
+const server = values['auth-url']
+  ? undefined
+  : await startServer({ env: securityCompliance && securityComplianceEnv(securityCompliance) });
 const authUrl = values['auth-url'] ?? server!.authUrl;
 const password = values.password ?? server?.password ?? '';
 const workspace = await mkdtemp(join(tmpdir(), 'strata-tempest-'));
@@ -50,7 +54,7 @@ try {
   if (init.status !== 0) throw new Error('tempest init failed');
   await writeFile(
     join(workspace, 'etc', 'tempest.conf'),
-    tempestConf({ workspace, authUrl, password, services: set.services }),
+    tempestConf({ workspace, authUrl, password, services: set.services, securityCompliance }),
     { mode: 0o600 },
   );
   const regex = values.regex ?? (values.plugin ? set.pluginRegex : set.regex);

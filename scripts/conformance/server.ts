@@ -40,6 +40,16 @@ export async function startServer(opts: { dataDir?: string; env?: NodeJS.Process
   };
 }
 
+/** `STRATA_IDENTITY__SECURITY_COMPLIANCE__LOCKOUT_FAILURE_ATTEMPTS=3` and so on: loadConfig's env overrides. */
+export function securityComplianceEnv(settings: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [
+      `STRATA_IDENTITY__SECURITY_COMPLIANCE__${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+      String(value),
+    ]),
+  );
+}
+
 function banner(child: ChildProcess): Promise<string> {
   return new Promise((resolveUrl, reject) => {
     let seen = '';

@@ -1,3 +1,5 @@
+import type { SecurityComplianceProfile } from './sets.ts';
+
 /**
  * tempest.conf for a single-endpoint Strata. Every [service_available] flag is written, because Tempest
  * defaults several to true and would then fail (not skip) tests of services this cloud does not offer.
@@ -28,7 +30,17 @@ const ALL_SERVICES = [
   'placement',
 ];
 
-export function tempestConf(o: { workspace: string; authUrl: string; password: string; services: string[] }): string {
+export interface TempestConfOptions {
+  workspace: string;
+  authUrl: string;
+  password: string;
+  services: string[];
+  /** What the cloud enforces of Keystone's [security_compliance]; absent means it is off (Keystone's default). */
+  securityCompliance?: SecurityComplianceProfile;
+}
+
+export function tempestConf(o: TempestConfOptions): string {
+  const sc = o.securityCompliance;
   const sections: Record<string, Record<string, string>> = {
     DEFAULT: { log_dir: o.workspace, log_file: 'tempest.log', debug: 'true' },
     oslo_concurrency: { lock_path: `${o.workspace}/tempest_lock` },
@@ -52,6 +64,13 @@ export function tempestConf(o: { workspace: string; authUrl: string; password: s
       catalog_type: 'identity',
       admin_role: 'admin',
       default_domain_id: 'default',
+      ...(sc && {
+        user_lockout_failure_attempts: String(sc.lockoutFailureAttempts),
+        user_lockout_duration: String(sc.lockoutDuration),
+        user_unique_last_password_count: String(sc.uniqueLastPasswordCount),
+        // Not read by Tempest 33 (oslo.config ignores unknown options); written for later Tempests.
+        user_minimum_password_age: String(sc.minimumPasswordAge),
+      }),
     },
     'identity-feature-enabled': {
       api_v2: 'false',
@@ -62,7 +81,7 @@ export function tempestConf(o: { workspace: string; authUrl: string; password: s
       application_credentials: 'true',
       access_rules: 'true',
       project_tags: 'true',
-      security_compliance: 'false',
+      security_compliance: String(sc !== undefined),
       domain_specific_drivers: 'false',
       immutable_user_source: 'false',
       federation: 'false',

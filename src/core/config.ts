@@ -35,6 +35,25 @@ export interface Config {
     scrypt: { N: number; r: number; p: number };
     /** How long a validated token stays in the per-process auth cache, in ms (revocations clear it at once). */
     authCacheMs: number;
+    /** Keystone's [security_compliance]: every rule is off by default, as in Keystone. */
+    securityCompliance: {
+      /** Failed password authentications that lock a user out; 0 turns lockout off. */
+      lockoutFailureAttempts: number;
+      /** Seconds a lockout lasts (0: until an admin updates the user). */
+      lockoutDuration: number;
+      /** A new self-service password may not equal any of the user's last N passwords; 0 turns this off. */
+      uniqueLastPasswordCount: number;
+      /** Days a self-service password must be used before its owner may change it again. */
+      minimumPasswordAge: number;
+      /** Days a newly set password stays valid; 0 means passwords never expire. */
+      passwordExpiresDays: number;
+      /** Regular expression (anchored at the start, as Python's re.match) every new password must match; '' allows any. */
+      passwordRegex: string;
+      /** Human-readable description of passwordRegex, returned when a password fails it. */
+      passwordRegexDescription: string;
+      /** Passwords set at creation or by an admin expire at once, so the user must change them before use. */
+      changePasswordUponFirstUse: boolean;
+    };
   };
   admin: { user: string; project: string; password: string };
 }
@@ -55,6 +74,16 @@ const DEFAULTS: Config = {
     maxActiveKeys: 3,
     scrypt: { N: 2 ** 16, r: 8, p: 2 },
     authCacheMs: 30000,
+    securityCompliance: {
+      lockoutFailureAttempts: 0,
+      lockoutDuration: 1800,
+      uniqueLastPasswordCount: 0,
+      minimumPasswordAge: 0,
+      passwordExpiresDays: 0,
+      passwordRegex: '',
+      passwordRegexDescription: '',
+      changePasswordUponFirstUse: false,
+    },
   },
   admin: { user: 'admin', project: 'admin', password: '' },
 };

@@ -6,6 +6,7 @@ import { toBool } from './rows.ts';
 import type { UserRow } from './tables.ts';
 import { type IssueRequest, type TokenData, validateToken } from './token-model.ts';
 import type { TokenScope } from './token-payload.ts';
+import { proveUserPassword } from './user-password.ts';
 
 export interface NameOrId {
   id?: string;
@@ -74,12 +75,11 @@ export async function authenticate(deps: IdentityDeps, auth: AuthRequest): Promi
 }
 
 async function byPassword(deps: IdentityDeps, who: NameOrId & { password: string }): Promise<UserRow> {
-  const user = await findUser(deps, who);
-  // Hash even for unknown users, so response time does not reveal which user names exist.
-  const ok = await verifyPassword(who.password, user?.password_hash ?? (await deps.dummyHash()));
-  if (!user || !ok || !toBool(user.enabled)) throw new Unauthorized(FAILED);
-  if (user.password_expires_at && Date.parse(user.password_expires_at) <= Date.now())
-    throw new Unauthorized('The password is expired and needs to be changed.');
+  const user = await proveUserPassword(deps, await findUser(deps, who), who.password, {
+    failed: FAILED,
+    disabled: FAILED,
+    allowExpired: false,
+  });
   await deps.db
     .updateTable('users')
     .set({ last_active_at: new Date().toISOString().slice(0, 10) })

@@ -38,6 +38,7 @@ import { loadKeys, rotateKeys, setupKeyRepository } from './fernet-keys.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0002 from './migrations/0002-extensions.ts';
 import * as m0003 from './migrations/0003-limit-uniqueness.ts';
+import * as m0004 from './migrations/0004-security-compliance.ts';
 import { notifyWrites } from './notifications.ts';
 import { hashPassword } from './passwords.ts';
 import { identityPolicies } from './policies.ts';
@@ -91,7 +92,12 @@ export const identity: ServiceModule<IdentityInstance> = {
   name: 'identity',
   prefix: '/identity',
   catalog: { type: 'identity', name: 'keystone', path: '/v3' },
-  migrations: { '0001-initial': m0001, '0002-extensions': m0002, '0003-limit-uniqueness': m0003 },
+  migrations: {
+    '0001-initial': m0001,
+    '0002-extensions': m0002,
+    '0003-limit-uniqueness': m0003,
+    '0004-security-compliance': m0004,
+  },
   policies: identityPolicies,
   errorBody: keystoneErrorBody,
 

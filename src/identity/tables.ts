@@ -20,6 +20,7 @@ export interface IdentityTables {
   registered_limits: RegisteredLimitRow;
   limits: LimitRow;
   revocation_events: RevocationRow;
+  password_history: PasswordHistoryRow;
 }
 
 export type IdentityDb = Kysely<IdentityTables>;
@@ -54,6 +55,19 @@ export interface UserRow {
   options: string;
   created_at: string;
   last_active_at: string | null;
+  /** Failed password authentications since the last success (lockout); null when none were counted. */
+  failed_auth_count: number | null;
+  failed_auth_at: string | null;
+  /** 1 when the current password was set by the user (POST /v3/users/{id}/password), 0 when by an admin. */
+  password_self_service: number | null;
+}
+
+/** A password the user had before the current one (newest kept; see security-compliance.ts). */
+export interface PasswordHistoryRow {
+  id: string;
+  user_id: string;
+  password_hash: string;
+  created_at: string;
 }
 
 export interface GroupRow {

@@ -60,11 +60,13 @@ export async function startCloud(
     env: {},
     values: {
       logLevel: 'silent',
-      // Cheap hashing keeps tests fast; the real cost is measured by the bench.
-      identity: { scrypt: { N: 1024, r: 8, p: 1 }, ...values.identity },
-      admin: { password: adminPassword },
       ...(pgDb && { database: { url: pgDb.url } }),
       ...values,
+      // After `...values`, which would otherwise replace these whole sections: loadConfig deep-merges what is
+      // given here, so a test naming other identity or admin settings keeps the cheap hashing and the password.
+      // Cheap hashing keeps tests fast; the real cost is measured by the bench.
+      identity: { scrypt: { N: 1024, r: 8, p: 1 }, ...values.identity },
+      admin: { ...values.admin, password: adminPassword },
     },
   });
   const running = await startAllInOne(config, opts);

@@ -7,6 +7,7 @@ import { collectionLinks, type IdentityDeps } from '../deps.ts';
 import { hashPassword } from '../passwords.ts';
 import { checkExpiryHints, exactHint, hintsFrom, matchesHints, rawQuery, visibleViews } from '../query-hints.ts';
 import { fromBool, parseObject, splitExtra, toBool } from '../rows.ts';
+import { checkPasswordStrength, passwordColumns, passwordHistoryDepth } from '../security-compliance.ts';
 import { groupOf, listGroups } from '../store/groups.ts';
 import { projectsOfUser } from '../store/user-projects.ts';
 import { createUser, deleteUser, findUser, listUsers, type User, updateUser, userOf } from '../store/users.ts';
@@ -62,6 +63,7 @@ const KNOWN = [...Object.keys(userFields), 'password_expires_at'] as const;
 const USER_FILTERS = ['domain_id', 'enabled', 'name', 'password_expires_at'];
 
 export function usersRoutes(app: ServiceApp, deps: IdentityDeps): void {
+  const sc = deps.config.identity.securityCompliance;
   const view = (r: UserRow): User & { links: { self: string } } => ({
     ...userOf(r),
     links: { self: deps.url(`/users/${r.id}`) },
@@ -95,26 +97,28 @@ export function usersRoutes(app: ServiceApp, deps: IdentityDeps): void {
     const body = req.body.user;
     req.ctx.enforce('identity:create_user', { target: { user: body } });
     refuseFederated(body.federated);
+    if (body.password !== undefined) checkPasswordStrength(sc, body.password);
     const [, extra] = splitExtra(body, KNOWN);
     const hash =
       typeof body.password === 'string' ? await hashPassword(body.password, deps.config.identity.scrypt) : null;
-    const now = new Date().toISOString();
+    const options = mergeOptions({}, body.options);
+    const now = new Date();
     const row = await createUser(deps.db, {
       id: newId(),
       // Keystone's default: the domain of a domain-scoped token, else the default domain.
       domain_id: body.domain_id ?? caller.domainId ?? DEFAULT_DOMAIN,
       name: body.name.trim(),
       enabled: fromBool(body.enabled),
-      password_hash: hash,
-      password_created_at: hash ? now : null,
-      password_expires_at: null,
+      ...passwordColumns(sc, hash, options, 'admin', now),
       default_project_id: body.default_project_id ?? null,
       description: body.description ?? null,
       email: body.email ?? null,
       extra: JSON.stringify(extra),
-      options: JSON.stringify(mergeOptions({}, body.options)),
-      created_at: now,
+      options: JSON.stringify(options),
+      created_at: now.toISOString(),
       last_active_at: null,
+      failed_auth_count: null,
+      failed_auth_at: null,
     });
     return reply.code(201).send({ user: view(row) });
   });
@@ -144,23 +148,34 @@ export function usersRoutes(app: ServiceApp, deps: IdentityDeps): void {
       if (body.domain_id !== undefined && body.domain_id !== current.domain_id)
         throw new BadRequest('Cannot change Domain ID');
       refuseFederated(body.federated);
+      if (body.password !== undefined) checkPasswordStrength(sc, body.password);
       const [, extra] = splitExtra(body, KNOWN);
       const hash =
         typeof body.password === 'string' ? await hashPassword(body.password, deps.config.identity.scrypt) : null;
-      const { before, after } = await updateUser(deps.db, id, (cur) => ({
-        ...(body.name !== undefined && { name: body.name.trim() }),
-        ...(body.enabled !== undefined && { enabled: fromBool(body.enabled) }),
-        ...(body.password !== undefined && {
-          password_hash: hash,
-          password_created_at: hash ? new Date().toISOString() : null,
-          password_expires_at: null,
-        }),
-        ...(body.default_project_id !== undefined && { default_project_id: body.default_project_id }),
-        ...(body.description !== undefined && { description: body.description }),
-        ...(body.email !== undefined && { email: body.email }),
-        options: JSON.stringify(mergeOptions(parseObject(cur.options), body.options)),
-        extra: JSON.stringify({ ...parseObject(cur.extra), ...extra }),
-      }));
+      const { before, after } = await updateUser(
+        deps.db,
+        id,
+        (cur) => {
+          const options = mergeOptions(parseObject(cur.options), body.options);
+          const enabled = body.enabled ?? toBool(cur.enabled);
+          return {
+            ...(body.name !== undefined && { name: body.name.trim() }),
+            ...(body.enabled !== undefined && { enabled: fromBool(body.enabled) }),
+            // An admin reset is not held to the password history or minimum age (Keystone checks those only on
+            // self-service changes), but the outgoing password still joins the history.
+            ...(body.password !== undefined && passwordColumns(sc, hash, options, 'admin', new Date())),
+            ...(body.default_project_id !== undefined && { default_project_id: body.default_project_id }),
+            ...(body.description !== undefined && { description: body.description }),
+            ...(body.email !== undefined && { email: body.email }),
+            // Keystone re-sets `enabled` on every update, and setting it true clears the failure count: any
+            // update of an enabled user is how an admin unlocks it.
+            ...(enabled && { failed_auth_count: null, failed_auth_at: null }),
+            options: JSON.stringify(options),
+            extra: JSON.stringify({ ...parseObject(cur.extra), ...extra }),
+          };
+        },
+        { passwordHistory: passwordHistoryDepth(sc) },
+      );
       // Keystone revokes on disabling and on a new password; clearing the password (null) revokes too, since the
       // tokens it proved would otherwise outlive it.
       if ((toBool(before.enabled) && !toBool(after.enabled)) || body.password !== undefined)

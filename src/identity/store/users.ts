@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import { isUniqueViolation } from '../../core/db/database.ts';
 import { BadRequest, Conflict, NotFound } from '../../core/errors.ts';
 import { parseObject, toBool } from '../rows.ts';
 import type { IdentityDb, UserRow } from '../tables.ts';
 import { getDomain } from './domains.ts';
+import { retirePassword } from './password-history.ts';
 
 /** A user as Keystone shows it: never the password; optional attributes only when set; extras merged in. */
 export interface User {
@@ -74,15 +76,21 @@ export async function createUser(db: IdentityDb, row: UserRow): Promise<UserRow>
   });
 }
 
-/** Applies a patch; answers the row before and after so the caller can tell what changed. */
+/**
+ * Applies a patch; answers the row before and after so the caller can tell what changed. A patch that sets
+ * `password_hash` retires the old password into the history, keeping `passwordHistory` of them.
+ */
 export async function updateUser(
   db: IdentityDb,
   id: string,
   patch: (current: UserRow) => Partial<UserRow>,
+  opts: { passwordHistory?: number } = {},
 ): Promise<{ before: UserRow; after: UserRow }> {
   return db.transaction().execute(async (trx) => {
     const before = await getUser(trx, id);
-    const after = { ...before, ...patch(before), id };
+    const changes = patch(before);
+    const after = { ...before, ...changes, id };
+    if ('password_hash' in changes) await retirePassword(trx, before, opts.passwordHistory ?? 0);
     if (after.default_project_id !== before.default_project_id)
       await refuseDomainAsDefaultProject(trx, after.default_project_id);
     try {
@@ -111,6 +119,7 @@ export async function deleteUser(db: IdentityDb, id: string): Promise<UserRow> {
     await trx.deleteFrom('credentials').where('user_id', '=', id).execute();
     await trx.deleteFrom('application_credentials').where('user_id', '=', id).execute();
     await trx.deleteFrom('access_rules').where('user_id', '=', id).execute();
+    await trx.deleteFrom('password_history').where('user_id', '=', id).execute();
     await trx
       .updateTable('trusts')
       .set({ deleted_at: new Date().toISOString() })
@@ -120,6 +129,20 @@ export async function deleteUser(db: IdentityDb, id: string): Promise<UserRow> {
     await trx.deleteFrom('users').where('id', '=', id).execute();
     return row;
   });
+}
+
+/** One more failed password authentication; counted in SQL so concurrent failures all count. */
+export async function recordFailedAuth(db: IdentityDb, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ failed_auth_count: sql<number>`COALESCE(failed_auth_count, 0) + 1`, failed_auth_at: at.toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A successful authentication, or a lapsed lockout, starts the count again. */
+export async function resetFailedAuth(db: IdentityDb, id: string): Promise<void> {
+  await db.updateTable('users').set({ failed_auth_count: null, failed_auth_at: null }).where('id', '=', id).execute();
 }
 
 /** A default project that does not exist is accepted (Keystone keeps this for compatibility); a domain is not. */
