@@ -50,6 +50,7 @@ test('openstack CLI: tokens, catalog and the identity resources', { skip, timeou
   assert.ok((await os(['user', 'list', '--group', group.id])).some((u: { Name: string }) => u.Name === 'cliuser'));
   await os(['group', 'set', '--domain', 'clidom', '--description', 'g', 'cligroup'], { json: false });
   assert.equal((await os(['group', 'show', '--domain', 'clidom', 'cligroup'])).description, 'g');
+  assert.ok((await os(['group', 'list', '--domain', 'clidom'])).some((g: { Name: string }) => g.Name === 'cligroup'));
 
   assert.equal((await os(['role', 'create', 'cliviewer'])).name, 'cliviewer');
   await os(['role', 'set', '--description', 'views', 'cliviewer'], { json: false });
@@ -71,9 +72,11 @@ test('openstack CLI: tokens, catalog and the identity resources', { skip, timeou
   assert.equal(region.region, 'CliRegion');
   await os(['region', 'set', '--description', 'r2', 'CliRegion'], { json: false });
   assert.equal((await os(['region', 'show', 'CliRegion'])).description, 'r2');
+  assert.ok((await os(['region', 'list'])).some((r: { Region: string }) => r.Region === 'CliRegion'));
   const service = await os(['service', 'create', '--name', 'cliservice', '--description', 's', 'cli-type']);
   await os(['service', 'set', '--description', 's2', service.id], { json: false });
   assert.equal((await os(['service', 'show', service.id])).description, 's2');
+  assert.ok((await os(['service', 'list'])).some((x: { Name: string }) => x.Name === 'cliservice'));
   const endpoint = await os([
     'endpoint',
     'create',
