@@ -10,12 +10,13 @@ import { migrateService } from './core/db/migrate.ts';
 import { buildCloudApp, type CloudApp } from './core/http/app.ts';
 import type { ServiceModule } from './core/http/service.ts';
 import { identity } from './identity/index.ts';
+import { image } from './image/index.ts';
 
 /**
  * The all-in-one composition: every service in one process on the in-process bus. This file (and the CLI)
  * are the only places that import services; services never import each other.
  */
-export const MODULES: ServiceModule[] = [identity];
+export const MODULES: ServiceModule[] = [identity, image];
 
 export interface RunningCloud {
   cloud: CloudApp;

@@ -1,0 +1,4 @@
+import type { ServiceApp } from '../../core/http/service.ts';
+import type { ImageDeps } from '../deps.ts';
+
+export function imageDataRoutes(_app: ServiceApp, _deps: ImageDeps): void {}

@@ -1,0 +1,44 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ImageStore } from '../../store-driver.ts';
+
+/**
+ * Image data as one file per image under `dir` (`<data-dir>/images` by default). A write goes to a
+ * `.partial` file renamed into place only once complete, so an interrupted upload leaves nothing that looks
+ * like image data, and `rm` of the partial cleans up after it.
+ */
+export function createFileStore(dir: string): ImageStore {
+  const pathOf = (imageId: string) => join(dir, imageId);
+  const inStore = (url: string): string => {
+    const path = fileURLToPath(url);
+    if (!path.startsWith(`${dir}/`)) throw new Error(`location ${url} is outside the file store`);
+    return path;
+  };
+  return {
+    name: 'file',
+    description: 'Image data as files on this host',
+    async put(imageId, data, { signal }) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      const final = pathOf(imageId);
+      const partial = `${final}.partial`;
+      try {
+        await pipeline(data, createWriteStream(partial, { mode: 0o600 }), { signal });
+        await rename(partial, final);
+      } catch (err) {
+        await rm(partial, { force: true });
+        throw err;
+      }
+      return { url: pathToFileURL(final).href, size: (await stat(final)).size };
+    },
+    async get(url, range) {
+      return createReadStream(inStore(url), range ? { start: range.start, end: range.end } : {}) as Readable;
+    },
+    async delete(url) {
+      await rm(inStore(url), { force: true });
+    },
+  };
+}
