@@ -44,10 +44,37 @@ export const SERVICES: Record<string, TestSet> = {
       minimumPasswordAge: 0,
     },
   },
+  image: {
+    services: ['glance'],
+    regex: '^tempest\\.api\\.image\\.v2\\.',
+    skipReasons: [[/\.v1\./, 'Image v1 API was removed from OpenStack in Rocky']],
+  },
 };
 
 /** The interop guideline 2020.06's required tests per service (shared/reference/interop.md). */
 export const INTEROP: Record<string, string[]> = {
+  image: [
+    'tempest.api.image.v2.test_images.BasicOperationsImagesTest.test_delete_image',
+    'tempest.api.image.v2.test_images.BasicOperationsImagesTest.test_update_image',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_get_image_schema',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_get_images_schema',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_list_images_param_container_format',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_list_images_param_disk_format',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_list_images_param_limit',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_list_images_param_min_max_size',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_list_images_param_size',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_list_images_param_status',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_list_images_param_visibility',
+    'tempest.api.image.v2.test_images.ListUserImagesTest.test_list_no_params',
+    'tempest.api.image.v2.test_images_negative.ImagesNegativeTest.test_delete_image_null_id',
+    'tempest.api.image.v2.test_images_negative.ImagesNegativeTest.test_delete_non_existing_image',
+    'tempest.api.image.v2.test_images_negative.ImagesNegativeTest.test_get_delete_deleted_image',
+    'tempest.api.image.v2.test_images_negative.ImagesNegativeTest.test_get_image_null_id',
+    'tempest.api.image.v2.test_images_negative.ImagesNegativeTest.test_get_non_existent_image',
+    'tempest.api.image.v2.test_images_tags.ImagesTagsTest.test_update_delete_tags_for_image',
+    'tempest.api.image.v2.test_images_tags_negative.ImagesTagsNegativeTest.test_delete_non_existing_tag',
+    'tempest.api.image.v2.test_images_tags_negative.ImagesTagsNegativeTest.test_update_tags_for_non_existing_image',
+  ],
   identity: [
     'tempest.api.identity.v3.test_api_discovery.TestApiDiscovery.test_api_version_resources',
     'tempest.api.identity.v3.test_api_discovery.TestApiDiscovery.test_api_media_types',
