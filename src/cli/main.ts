@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadConfig } from '../core/config.ts';
 import { bootstrapCommand, migrateCommand, rotateKeysCommand } from './admin.ts';
+import { buildTestImageCommand } from './image.ts';
 import { startCommand } from './start.ts';
 
 const program = new Command()
@@ -58,6 +59,15 @@ program
   .command('rotate-keys')
   .description('rotate the Fernet token keys: the staged key becomes primary, the oldest is dropped')
   .action(async (_o, cmd: Command) => rotateKeysCommand(await configOf(cmd)));
+
+program
+  .command('image')
+  .description('Image service tools')
+  .command('build-test')
+  .description('build the small test guest (Debian cloud kernel + busybox/dropbear initramfs) as a bootable qcow2')
+  .requiredOption('-o, --out <dir>', 'output directory (keep it outside the repository)')
+  .option('--cache <dir>', 'where the kernel package is kept between builds (default <out>/cache)')
+  .action(async (o: { out: string; cache?: string }) => buildTestImageCommand(o));
 
 function parsePort(v: string): number {
   const n = Number(v);
