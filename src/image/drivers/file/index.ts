@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,10 +26,14 @@ export function createFileStore(dir: string): ImageStore {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       const final = pathOf(imageId);
       const partial = `${final}.partial`;
+      const out = createWriteStream(partial, { mode: 0o600 });
       try {
-        await pipeline(data, createWriteStream(partial, { mode: 0o600 }), { signal });
+        await pipeline(data, out, { signal });
         await rename(partial, final);
       } catch (err) {
+        // The stream may still be opening the file when the pipeline fails (a client gone after a few bytes):
+        // removing it before the stream has closed would let the open re-create it afterwards.
+        if (!out.closed) await once(out, 'close');
         await rm(partial, { force: true });
         throw err;
       }
