@@ -8,6 +8,7 @@ import { parseCreateBody } from '../image-create.ts';
 import { pageOf, parseListQuery } from '../image-list.ts';
 import { imageTarget, imageView, notificationPayload } from '../image-view.ts';
 import { applyPatch, PATCH_MEDIA_TYPES, parsePatch } from '../json-patch.ts';
+import { createStaging } from '../staging.ts';
 import {
   deleteImageRows,
   findImage,
@@ -192,6 +193,9 @@ export function imagesRoutes(app: ServiceApp, deps: ImageDeps): void {
         req.log.warn({ err, image_id: img.row.id, store: loc.store }, 'could not delete image data');
       }
     }
+    // Data staged for an import that never happened goes with the image.
+    const staging = createStaging(deps.config.dataDir);
+    await staging.store.delete(staging.urlOf(img.row.id));
     req.log.info({ image_id: img.row.id }, 'image deleted');
     await notifyImage(
       deps,

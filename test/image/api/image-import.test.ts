@@ -95,3 +95,13 @@ test('import: stage then glance-direct, and copy-image semantics', async (t) => 
   assert.equal(unknown.status, 409);
   assert.equal((await showImage(cloud, alice.token, id)).status, 'active');
 });
+
+test('deleting an image with staged data removes the staged file too', async (t) => {
+  const cloud = await startCloud(t);
+  const bob = await createMember(cloud, 'import-bob');
+  const id = await createImage(cloud, bob.token);
+  assert.equal((await putData(cloud, bob.token, `${id}/stage`, randomBytes(4096))).status, 204);
+  assert.deepEqual(await dataFiles(cloud), [`image-staging/${id}`]);
+  assert.equal((await cloud.call('DELETE', `/image/v2/images/${id}`, { token: bob.token })).status, 204);
+  assert.deepEqual(await dataFiles(cloud), []);
+});
