@@ -1,6 +1,6 @@
 import { BadRequest, Forbidden } from '../core/errors.ts';
 import { IMAGE_SCHEMA, validateAgainst } from './image-schema.ts';
-import { RESERVED_NAMESPACE, uniqueTags } from './json-patch.ts';
+import { BASE_ATTRIBUTES, RESERVED_NAMESPACE, uniqueTags } from './json-patch.ts';
 
 /** What POST /v2/images asks for, split as Glance splits it: image attributes, free-form properties, tags. */
 export interface CreateRequest {
@@ -33,17 +33,6 @@ const READ_ONLY = [
 ];
 const DISALLOWED = ['direct_url', 'self', 'file', 'schema', 'stores'];
 const RESERVED = ['location', 'locations', 'deleted', 'deleted_at'];
-const ATTRIBUTES = [
-  'name',
-  'visibility',
-  'protected',
-  'os_hidden',
-  'disk_format',
-  'container_format',
-  'min_ram',
-  'min_disk',
-  'owner',
-];
 const MAX_INT = 2 ** 31 - 1;
 
 export function parseCreateBody(body: unknown): CreateRequest {
@@ -58,7 +47,7 @@ export function parseCreateBody(body: unknown): CreateRequest {
 
   const properties: Record<string, string> = {};
   for (const [key, value] of Object.entries(input)) {
-    if (key === 'id' || key === 'tags' || ATTRIBUTES.includes(key)) continue;
+    if (key === 'id' || BASE_ATTRIBUTES.has(key)) continue;
     if ([...key].length > 255) throw new BadRequest('Custom property should not be greater than 255 characters.');
     if (RESERVED.includes(key) || key.startsWith(RESERVED_NAMESPACE))
       throw new Forbidden(`Attribute '${key}' is reserved.`);
