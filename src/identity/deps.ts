@@ -3,6 +3,7 @@ import type { Bus } from '../core/bus/bus.ts';
 import type { Config } from '../core/config.ts';
 import type { CatalogEntry } from './catalog.ts';
 import type { RevocationList } from './revocations.ts';
+import type { ServiceProviderRef } from './store/federation-service-providers.ts';
 import type { IdentityDb } from './tables.ts';
 import type { IdentityCache } from './token-cache.ts';
 import type { TokenData } from './token-model.ts';
@@ -22,6 +23,8 @@ export interface IdentityDeps {
   validated: IdentityCache<TokenData>;
   /** Built catalogs, keyed by project id ('' unscoped). */
   catalogs: IdentityCache<CatalogEntry[]>;
+  /** The enabled K2K service providers every token lists (one entry, key ''). */
+  serviceProviders: IdentityCache<ServiceProviderRef[]>;
   /** A hash of nothing, checked when the user is unknown so timing does not reveal user names. */
   dummyHash(): Promise<string>;
 }

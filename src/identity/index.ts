@@ -43,6 +43,7 @@ import { notifyWrites } from './notifications.ts';
 import { hashPassword } from './passwords.ts';
 import { identityPolicies } from './policies.ts';
 import { RevocationList } from './revocations.ts';
+import type { ServiceProviderRef } from './store/federation-service-providers.ts';
 import type { IdentityTables } from './tables.ts';
 import { IdentityCache } from './token-cache.ts';
 import { type TokenData, validateToken } from './token-model.ts';
@@ -111,6 +112,11 @@ export const identity: ServiceModule<IdentityInstance> = {
     const cacheMs = ctx.config.identity.authCacheMs;
     const validated = new IdentityCache<TokenData>(ctx.bus, { ttlMs: cacheMs, clearOn: anyWrite });
     const catalogs = new IdentityCache<CatalogEntry[]>(ctx.bus, { ttlMs: cacheMs, max: 1000, clearOn: anyWrite });
+    const serviceProviders = new IdentityCache<ServiceProviderRef[]>(ctx.bus, {
+      ttlMs: cacheMs,
+      max: 1,
+      clearOn: anyWrite,
+    });
     const deps: IdentityDeps = {
       db,
       config: ctx.config,
@@ -118,9 +124,14 @@ export const identity: ServiceModule<IdentityInstance> = {
       log: ctx.log,
       url: (path) => `${ctx.publicUrl()}/identity/v3${path}`,
       keys: () => keys,
-      revocations: new RevocationList({ db, bus: ctx.bus, config: ctx.config }, [validated, catalogs]),
+      revocations: new RevocationList({ db, bus: ctx.bus, config: ctx.config }, [
+        validated,
+        catalogs,
+        serviceProviders,
+      ]),
       validated,
       catalogs,
+      serviceProviders,
       // Made on first use: hashing at start-up would cost every start a full scrypt.
       dummyHash: memo(() => hashPassword('', ctx.config.identity.scrypt)),
     };

@@ -48,7 +48,12 @@ export async function tokenBody(deps: IdentityDeps, t: TokenData, opts: { catalo
   }
   if (opts.catalog && t.payload.scope.kind !== 'unscoped') body.catalog = await catalogFor(deps, t.project?.id);
   // Keystone lists the enabled K2K service providers in every token, and leaves the key out when there are none.
-  const serviceProviders = await enabledServiceProviders(deps.db);
+  // On every issue and validation, so read once and kept until the next identity write.
+  let serviceProviders = deps.serviceProviders.get('');
+  if (!serviceProviders) {
+    serviceProviders = await enabledServiceProviders(deps.db);
+    deps.serviceProviders.set('', serviceProviders);
+  }
   if (serviceProviders.length > 0) body.service_providers = serviceProviders;
   return body;
 }

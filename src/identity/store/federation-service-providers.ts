@@ -32,9 +32,14 @@ export function listServiceProviders(
 }
 
 /** What every token lists under `service_providers` (Keystone adds the key only when there is one). */
-export async function enabledServiceProviders(
-  db: IdentityDb,
-): Promise<{ id: string; auth_url: string; sp_url: string }[]> {
+/** How a token lists a service provider. */
+export interface ServiceProviderRef {
+  id: string;
+  auth_url: string;
+  sp_url: string;
+}
+
+export async function enabledServiceProviders(db: IdentityDb): Promise<ServiceProviderRef[]> {
   return extensionDb(db)
     .selectFrom('service_providers')
     .select(['id', 'auth_url', 'sp_url'])
