@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
@@ -10,7 +11,7 @@ import { migrateService } from './core/db/migrate.ts';
 import { buildCloudApp, type CloudApp } from './core/http/app.ts';
 import type { ServiceModule } from './core/http/service.ts';
 import { identity } from './identity/index.ts';
-import { image } from './image/index.ts';
+import { type ImageInstance, image } from './image/index.ts';
 
 /**
  * The all-in-one composition: every service in one process on the in-process bus. This file (and the CLI)
@@ -28,6 +29,8 @@ export interface RunningCloud {
   /** True when this start bootstrapped a new cloud (admin user, roles, catalog). */
   firstStart: boolean;
   files: { cloudsYaml: string; adminOpenrc: string };
+  /** Extra banner lines about what this start did (the guest image it uploaded). */
+  notes: string[];
   close(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
   const idInstance = cloud.services.find((s) => s.module === identity)?.instance as Awaited<
     ReturnType<typeof identity.create>
   >;
-  const { created } = await idInstance.bootstrap({
+  const { created, adminProjectId } = await idInstance.bootstrap({
     adminUser: config.admin.user,
     adminProject: config.admin.project,
     adminPassword: wanted === stored ? undefined : wanted,
@@ -65,9 +68,11 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
     password: wanted,
     region: config.region,
   });
+  const notes = await seedGuestImage(cloud, config, adminProjectId);
   return {
     cloud,
     url,
+    notes,
     authUrl,
     adminPassword: wanted,
     database: database.describe,
@@ -79,6 +84,22 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
       await database.close();
     },
   };
+}
+
+/**
+ * The test guest, once `strata image build-test` has built it: uploaded as the public image `strata-guest`
+ * (again only when the file changed). A broken file is reported, not fatal: the cloud is useful without it.
+ */
+async function seedGuestImage(cloud: CloudApp, config: Config, owner: string): Promise<string[]> {
+  const file = config.image.guestImage;
+  if (!file || !existsSync(file)) return [];
+  const imageInstance = cloud.services.find((s) => s.module === image)?.instance as ImageInstance;
+  try {
+    const { id, uploaded } = await imageInstance.seed({ name: 'strata-guest', file, owner, disk_format: 'qcow2' });
+    return [`guest image  strata-guest ${id} ${uploaded ? 'uploaded now from' : 'from'} ${file}`];
+  } catch (err) {
+    return [`guest image  not uploaded: ${(err as Error).message}`];
+  }
 }
 
 /** Applies every service's pending migrations; returns the names applied. */

@@ -3,6 +3,8 @@ import { buildTestImage, missingPackages } from '../../scripts/guest-image/build
 export interface BuildTestOptions {
   out: string;
   cache?: string;
+  /** Where `strata start` looks for the guest to upload (config image.guestImage). */
+  startLooksAt: string;
 }
 
 /** `strata image build-test`: the small Debian-based guest the compute tests boot (see scripts/guest-image/). */
@@ -25,5 +27,10 @@ export async function buildTestImageCommand(opts: BuildTestOptions): Promise<voi
   console.log(`built in ${((Date.now() - started) / 1000).toFixed(1)} s with kernel ${built.kernelVersion}`);
   console.log(`  ${built.qcow2}  ${mib(built.qcow2Bytes)} (virtual ${mib(built.virtualBytes)})`);
   console.log(`  ${built.vmlinuz}, ${built.initramfs} (${mib(built.initramfsBytes)}) for direct kernel boot`);
-  console.log('upload: openstack image create --disk-format qcow2 --container-format bare --file <qcow2> strata-guest');
+  if (built.qcow2 === opts.startLooksAt) console.log('`strata start` uploads it as the public image strata-guest');
+  else
+    console.log(
+      `\`strata start\` looks for ${opts.startLooksAt}; set image.guestImage to ${built.qcow2}, or upload it with:\n` +
+        `  openstack image create --public --disk-format qcow2 --container-format bare --file ${built.qcow2} strata-guest`,
+    );
 }

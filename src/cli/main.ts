@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { loadConfig } from '../core/config.ts';
 import { bootstrapCommand, migrateCommand, rotateKeysCommand } from './admin.ts';
@@ -65,9 +66,13 @@ program
   .description('Image service tools')
   .command('build-test')
   .description('build the small test guest (Debian cloud kernel + busybox/dropbear initramfs) as a bootable qcow2')
-  .requiredOption('-o, --out <dir>', 'output directory (keep it outside the repository)')
+  .option('-o, --out <dir>', 'output directory (default: where `strata start` looks, <data-dir>/guest)')
   .option('--cache <dir>', 'where the kernel package is kept between builds (default <out>/cache)')
-  .action(async (o: { out: string; cache?: string }) => buildTestImageCommand(o));
+  .action(async (o: { out?: string; cache?: string }, cmd: Command) => {
+    const config = await configOf(cmd);
+    const out = resolve(o.out ?? dirname(config.image.guestImage));
+    await buildTestImageCommand({ out, cache: o.cache, startLooksAt: config.image.guestImage });
+  });
 
 function parsePort(v: string): number {
   const n = Number(v);

@@ -17,6 +17,7 @@ export async function startCommand(config: Config): Promise<void> {
       : []),
     `  drivers      message bus: in-process; identity: SQL backend, Fernet tokens`,
     ...running.cloud.services.flatMap(({ instance }) => instance.describe?.() ?? []).map((l) => `  ${l}`),
+    ...running.notes.map((l) => `  ${l}`),
     `Try: OS_CLIENT_CONFIG_FILE=${running.files.cloudsYaml} openstack --os-cloud strata token issue`,
   ];
   console.log(lines.join('\n'));

@@ -55,6 +55,15 @@ export interface Config {
       changePasswordUponFirstUse: boolean;
     };
   };
+  image: {
+    /**
+     * A qcow2 that `strata start` uploads as the public image `strata-guest` when the file exists; relative
+     * to the data directory. `strata image build-test` writes it there by default.
+     */
+    guestImage: string;
+    /** Largest image accepted, in bytes (Glance's image_size_cap, 1 TiB); past it uploads get 413. */
+    sizeCap: number;
+  };
   admin: { user: string; project: string; password: string };
 }
 
@@ -85,6 +94,7 @@ const DEFAULTS: Config = {
       changePasswordUponFirstUse: false,
     },
   },
+  image: { guestImage: 'guest/strata-guest.qcow2', sizeCap: 1024 ** 4 },
   admin: { user: 'admin', project: 'admin', password: '' },
 };
 
@@ -113,6 +123,8 @@ export async function loadConfig(opts: ConfigOverrides = {}): Promise<Config> {
   if (opts.port !== undefined) cfg.listen.port = opts.port;
   if (env.STRATA_ADMIN_PASSWORD) cfg.admin.password = env.STRATA_ADMIN_PASSWORD;
   if (cfg.policyFile && !isAbsolute(cfg.policyFile)) cfg.policyFile = join(dataDir, cfg.policyFile);
+  if (cfg.image.guestImage && !isAbsolute(cfg.image.guestImage))
+    cfg.image.guestImage = join(dataDir, cfg.image.guestImage);
   return cfg;
 }
 

@@ -23,7 +23,7 @@ export const DEFAULT_DOMAIN = 'default';
 export async function bootstrap(
   deps: IdentityDeps,
   spec: BootstrapSpec,
-): Promise<{ adminUserId: string; created: boolean }> {
+): Promise<{ adminUserId: string; adminProjectId: string; created: boolean }> {
   return deps.db.transaction().execute(async (db) => {
     const ensureProject = async (id: string | undefined, name: string, isDomain: boolean) => {
       const domainId = isDomain ? ROOT : DEFAULT_DOMAIN;
@@ -162,6 +162,6 @@ export async function bootstrap(
             .execute();
       }
     }
-    return { adminUserId: user.id, created };
+    return { adminUserId: user.id, adminProjectId: projectId, created };
   });
 }

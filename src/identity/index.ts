@@ -42,6 +42,7 @@ import * as m0004 from './migrations/0004-security-compliance.ts';
 import { notifyWrites } from './notifications.ts';
 import { hashPassword } from './passwords.ts';
 import { identityPolicies } from './policies.ts';
+import { serveLimits } from './project-limits.ts';
 import { RevocationList } from './revocations.ts';
 import type { ServiceProviderRef } from './store/federation-service-providers.ts';
 import type { IdentityTables } from './tables.ts';
@@ -85,7 +86,9 @@ export const keyRepository = (dataDir: string) => join(dataDir, 'fernet-keys');
 
 export interface IdentityInstance extends ServiceInstance {
   /** `keystone-manage bootstrap`: run by `strata start` once the listener (and so the catalog URLs) is known. */
-  bootstrap(spec: Omit<BootstrapSpec, 'catalog'>): Promise<{ adminUserId: string; created: boolean }>;
+  bootstrap(
+    spec: Omit<BootstrapSpec, 'catalog'>,
+  ): Promise<{ adminUserId: string; adminProjectId: string; created: boolean }>;
 }
 
 /** Identity (Keystone v3): tokens, the catalog, and who may do what, for every other service. */
@@ -135,6 +138,7 @@ export const identity: ServiceModule<IdentityInstance> = {
       // Made on first use: hashing at start-up would cost every start a full scrypt.
       dummyHash: memo(() => hashPassword('', ctx.config.identity.scrypt)),
     };
+    serveLimits(ctx.bus, db, ctx.config.region);
     return {
       routes: (app) => {
         notifyWrites(app, deps);

@@ -1,13 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Transform } from 'node:stream';
 import { ApiError } from '../core/errors.ts';
+import { parallelHash } from './image-hash-pool.ts';
 import { HEADER_BYTES } from './qcow2-header.ts';
-
-/**
- * Glance's default `image_size_cap`: 1 TiB. A constant rather than configuration until an operator needs
- * another value; past it an upload answers 413 as the bytes arrive, whatever Content-Length claimed.
- */
-export const IMAGE_SIZE_CAP = 1024 ** 4;
 
 export interface MeteredData {
   size: number;
@@ -21,11 +15,11 @@ export interface MeteredData {
 
 /**
  * A pass-through stream that hashes (md5 + sha512), counts and caps image data without holding more than
- * the header in memory. `result()` is valid once the stream has ended.
+ * the header (and the hash pool's few slots) in memory. `result()` is valid once the stream has ended.
+ * The hashing runs on worker threads (image-hash-pool.ts); a chunk moves on as soon as it is queued there.
  */
-export function meterImageData(cap = IMAGE_SIZE_CAP): { stream: Transform; result(): MeteredData } {
-  const md5 = createHash('md5');
-  const sha512 = createHash('sha512');
+export function meterImageData(cap: number): { stream: Transform; result(): MeteredData } {
+  const hash = parallelHash(['md5', 'sha512']);
   const headParts: Buffer[] = [];
   let headLength = 0;
   let size = 0;
@@ -35,25 +29,25 @@ export function meterImageData(cap = IMAGE_SIZE_CAP): { stream: Transform; resul
       size += chunk.length;
       if (size > cap)
         return cb(new ApiError(413, 'Request Entity Too Large', `Image exceeds the storage quota: ${cap} bytes.`));
-      md5.update(chunk);
-      sha512.update(chunk);
       if (headLength < HEADER_BYTES) {
         const part = chunk.subarray(0, HEADER_BYTES - headLength);
         // Copy: the chunk's backing buffer may be a pooled slab we must not pin.
         headParts.push(Buffer.from(part));
         headLength += part.length;
       }
-      cb(null, chunk);
+      const wait = hash.update(chunk);
+      if (wait) wait.then(() => cb(null, chunk), cb);
+      else cb(null, chunk);
     },
     flush(cb) {
-      done = {
-        size,
-        checksum: md5.digest('hex'),
-        os_hash_algo: 'sha512',
-        os_hash_value: sha512.digest('hex'),
-        head: Buffer.concat(headParts),
-      };
-      cb();
+      hash.digest().then(([checksum, os_hash_value]) => {
+        done = { size, checksum, os_hash_algo: 'sha512', os_hash_value, head: Buffer.concat(headParts) };
+        cb();
+      }, cb);
+    },
+    destroy(err, cb) {
+      hash.drop();
+      cb(err);
     },
   });
   return {

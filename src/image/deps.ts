@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../core/bus/bus.ts';
 import type { Config } from '../core/config.ts';
+import type { UnifiedLimits } from '../core/quotas/unified-limits.ts';
 import type { ImageStore } from './store-driver.ts';
 import type { ImageDb } from './tables.ts';
 
@@ -15,4 +16,6 @@ export interface ImageDeps {
   /** The stores image data can live in, by name; `defaultStore` names the one uploads go to. */
   stores: ReadonlyMap<string, ImageStore>;
   defaultStore: string;
+  /** Keystone's unified limits for the `image` service type (quotas.ts). */
+  limits: UnifiedLimits;
 }

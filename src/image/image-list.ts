@@ -99,9 +99,12 @@ function parseSort(
     if (keyParam !== undefined || dirParam !== undefined)
       throw new BadRequest('Old and new sorting syntax cannot be combined');
     for (const part of (last(sortParam) ?? '').trim().split(',')) {
-      const [key, dir] = part.split(':', 2);
+      // Split at the first colon only, as Glance does: `name:asc:desc` is the direction `asc:desc` (400).
+      const colon = part.indexOf(':');
+      const key = colon < 0 ? part : part.slice(0, colon);
+      const dir = colon < 0 ? '' : part.slice(colon + 1);
       keys.push(checkKey(key.trim()));
-      dirs.push(checkDir(dir?.trim() || 'desc'));
+      dirs.push(checkDir(dir.trim() || 'desc'));
     }
   } else {
     for (const k of all(keyParam)) keys.push(checkKey(k.trim()));
@@ -170,20 +173,41 @@ function parseFilters(rest: Query): ListRequest['predicates'] {
   return out;
 }
 
-/** `in:a,b,"c,d"`: Glance lets a quoted value carry commas. */
+/** `in:a,b,"c,d"`: Glance lets a quoted value carry commas; a stray or unclosed quote is 400. */
 function splitIn(text: string): string[] {
+  checkQuotes(text);
   const values: string[] = [];
   for (const m of text.matchAll(/"([^"]*)"|([^,]+)/g)) values.push((m[1] ?? m[2]).trim());
   return values;
 }
 
+/** A quote opens only after a comma (or at the start) and closes only before one (or at the end). */
+function checkQuotes(text: string): void {
+  let open = false;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '"' || (i > 0 && text[i - 1] === '\\')) continue;
+    if (!open && i > 0 && text[i - 1] !== ',')
+      throw new BadRequest(`Invalid filter value ${text}. There is no comma before opening quotation mark.`);
+    if (open && i + 1 < text.length && text[i + 1] !== ',')
+      throw new BadRequest(`Invalid filter value ${text}. There is no comma after closing quotation mark.`);
+    open = !open;
+  }
+  if (open) throw new BadRequest(`Invalid filter value ${text}. The quote is not closed.`);
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+
 function timeFilter(field: 'created_at' | 'updated_at', text: string): (img: ImageRecord) => boolean {
+  // `op:time`; a bare time (colons and all) means `eq`, as in Glance's split_filter_op.
   const idx = text.indexOf(':');
-  const op = idx > 0 ? text.slice(0, idx) : '';
+  const bare = idx < 0 || ISO_TIME.test(text.trim());
+  const op = bare ? 'eq' : text.slice(0, idx);
   if (!(TIME_OPS as readonly string[]).includes(op))
-    throw new BadRequest(`Unable to filter using the specified operator: '${op || text}'.`);
-  const when = Date.parse(text.slice(idx + 1));
-  if (Number.isNaN(when)) throw new BadRequest(`Unable to filter on a range with a non-numeric value: ${text}.`);
+    throw new BadRequest(`Unable to filter using the specified operator: '${op}'.`);
+  const timeText = (bare ? text : text.slice(idx + 1)).trim();
+  // Date.parse wants `+hh:mm`; ISO 8601 also allows `+hhmm`.
+  const when = ISO_TIME.test(timeText) ? Date.parse(timeText.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
+  if (Number.isNaN(when)) throw new BadRequest(`Bad "${field}" query filter format. Use ISO 8601 DateTime notation.`);
   return (img) => {
     const t = Date.parse(img.row[field]);
     switch (op) {

@@ -10,6 +10,7 @@
  * For `add_image` (no image yet): `{ project_id, owner, visibility }` from the request body.
  */
 import type { PolicyRule } from '../core/policy/enforcer.ts';
+import { metadefPolicies } from './metadef-policies.ts';
 
 const ADMIN = 'rule:context_is_admin';
 const DEFAULT = 'rule:default';
@@ -79,4 +80,6 @@ export const imagePolicies: readonly PolicyRule[] = [
   plain('modify_task', DEFAULT),
   plain('tasks_api_access', ADMIN),
   { name: 'stores_info_detail', check: orDeprecated(`${ADMIN} or ${SERVICE}`, ADMIN), scopeTypes: ['project'] },
+  // glance/policies/metadef.py
+  ...metadefPolicies,
 ];

@@ -8,7 +8,7 @@ import { createFileStore } from './drivers/file/index.ts';
 import { claimStatus, releaseStatus, setStagedSize } from './store/image-data.ts';
 import type { ImageStore } from './store-driver.ts';
 import type { ImageRow } from './tables.ts';
-import { asClientError, type IncomingData } from './upload.ts';
+import { asClientError, type IncomingData, refuseOversized } from './upload.ts';
 
 /**
  * Glance's `node_staging_uri`: data sent to PUT /stage waits under `<data-dir>/image-staging` for
@@ -33,7 +33,7 @@ export async function stageImageData(
 ): Promise<void> {
   await claimStatus(deps.db, image.id, ['queued'], 'uploading');
   try {
-    const meter = meterImageData();
+    const meter = meterImageData(refuseOversized(deps, data.expectedSize, data.maxBytes));
     const metered = pipeline(data.body, meter.stream, () => {});
     const { url } = await staging.store.put(image.id, metered, { signal: data.signal });
     const { size } = meter.result();

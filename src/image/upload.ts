@@ -12,6 +12,8 @@ export interface IncomingData {
   signal: AbortSignal;
   /** What the client announced (Content-Length); fewer or more bytes is a failed upload. */
   expectedSize?: number;
+  /** The most bytes this upload may bring (quota and size cap); past it the upload fails with 413. */
+  maxBytes?: number;
 }
 
 /**
@@ -36,11 +38,11 @@ export async function storeImageData(
   deps: ImageDeps,
   image: ImageRow,
   from: ImageStatus,
-  { body, signal, expectedSize }: IncomingData,
+  { body, signal, expectedSize, maxBytes }: IncomingData,
 ): Promise<void> {
   const store = deps.stores.get(deps.defaultStore);
   if (!store) throw new Error(`default store ${deps.defaultStore} is not configured`);
-  const meter = meterImageData();
+  const meter = meterImageData(refuseOversized(deps, expectedSize, maxBytes));
   // The callback form hands errors of `body` on to the meter, so the store's own pipeline sees them too.
   const metered = pipeline(body, meter.stream, () => {});
   const { url } = await store.put(image.id, metered, { signal });
@@ -70,6 +72,17 @@ export async function storeImageData(
       `Image ${image.id} could not be found after upload. The image may have been deleted during the upload.`,
     );
   }
+}
+
+/**
+ * The most bytes an upload may bring: the image size cap, or less under a quota. A body announced larger is
+ * refused before a byte is read; one that only turns out larger is cut off by the meter, with the same 413.
+ */
+export function refuseOversized(deps: ImageDeps, expectedSize: number | undefined, maxBytes?: number): number {
+  const cap = Math.min(deps.config.image.sizeCap, maxBytes ?? Number.POSITIVE_INFINITY);
+  if (expectedSize !== undefined && expectedSize > cap)
+    throw new ApiError(413, 'Request Entity Too Large', `Image exceeds the storage quota: ${cap} bytes.`);
+  return cap;
 }
 
 /**

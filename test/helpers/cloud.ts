@@ -49,9 +49,13 @@ export interface CallResult {
 export async function startCloud(
   t?: TestContext,
   values: DeepPartial<Config> = {},
-  opts: { bus?: Bus } = {},
+  opts: {
+    bus?: Bus;
+    /** Start again on a data directory the caller owns (not removed on close). */
+    dataDir?: string;
+  } = {},
 ): Promise<TestCloud> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'strata-test-'));
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'strata-test-')));
   const adminPassword = `pw-${randomBytes(6).toString('hex')}`;
   const pgDb = await freshPostgres();
   const config = await loadConfig({
@@ -93,7 +97,7 @@ export async function startCloud(
     closed = true;
     await running.close();
     await pgDb?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
   t?.after(close);
   return { base, authUrl: running.authUrl, adminPassword, adminToken: admin.token, dataDir, call, login, close };

@@ -3,6 +3,7 @@ import { ApiError, Forbidden } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { parseRange } from '../byte-range.ts';
 import type { ImageDeps } from '../deps.ts';
+import { uploadAllowance } from '../quotas.ts';
 import { listLocations } from '../store/image-data.ts';
 import { type Caller, visibleImage } from '../store/members.ts';
 import type { ImageRow } from '../tables.ts';
@@ -29,7 +30,8 @@ export function imageDataRoutes(app: ServiceApp, deps: ImageDeps): void {
         const { image, membership } = await visibleImage(deps.db, req.params.image_id, caller);
         req.ctx.enforce('upload_image', imageTarget(image, membership));
         requireOwner(caller, image);
-        await uploadImageData(deps, image, incomingData(req));
+        const maxBytes = await uploadAllowance(deps, caller.projectId);
+        await uploadImageData(deps, image, { ...incomingData(req), maxBytes });
         return reply.code(204).send();
       },
     );

@@ -3,6 +3,7 @@ import { BadRequest } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import type { ImageDeps } from '../deps.ts';
 import { IMPORT_METHODS, type ImportMethod, prepareImport } from '../import-methods.ts';
+import { stageAllowance } from '../quotas.ts';
 import { createStaging, stageImageData } from '../staging.ts';
 import { visibleImage } from '../store/members.ts';
 import { requireOwner } from './image-data.ts';
@@ -34,7 +35,8 @@ export function imageImportRoutes(app: ServiceApp, deps: ImageDeps): void {
         const { image, membership } = await visibleImage(deps.db, req.params.image_id, caller);
         req.ctx.enforce('modify_image', imageTarget(image, membership));
         requireOwner(caller, image);
-        await stageImageData(deps, staging, image, incomingData(req));
+        const maxBytes = await stageAllowance(deps, caller.projectId);
+        await stageImageData(deps, staging, image, { ...incomingData(req), maxBytes });
         return reply.code(204).send();
       },
     );
@@ -58,6 +60,10 @@ export function imageImportRoutes(app: ServiceApp, deps: ImageDeps): void {
         method: name as ImportMethod,
         stores: req.body.stores,
         allStores: req.body.all_stores ?? false,
+        projectId: caller.projectId,
+        userId: req.ctx.requireAuth().userId ?? null,
+        requestId: req.id,
+        body: req.body,
       });
       // The import runs after the 202, as Glance's task does; clients poll the image's status. Failures
       // are handled and logged inside the work itself.

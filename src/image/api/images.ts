@@ -8,6 +8,7 @@ import { parseCreateBody } from '../image-create.ts';
 import { pageOf, parseListQuery } from '../image-list.ts';
 import { imageTarget, imageView, notificationPayload } from '../image-view.ts';
 import { applyPatch, PATCH_MEDIA_TYPES, parsePatch } from '../json-patch.ts';
+import { checkImageCount } from '../quotas.ts';
 import { createStaging } from '../staging.ts';
 import {
   deleteImageRows,
@@ -34,6 +35,7 @@ export function imagesRoutes(app: ServiceApp, deps: ImageDeps): void {
     const caller = callerOf(req);
     const body = parseCreateBody(req.body);
     checkQuotas(body.properties, body.tags);
+    await checkImageCount(deps, caller.projectId);
     const owner = body.attributes.owner === undefined ? caller.projectId : body.attributes.owner;
     const visibility = body.attributes.visibility ?? 'shared';
     const target = { project_id: owner, owner, visibility };

@@ -21,12 +21,10 @@ const MemberUpdate = Type.Object({
   status: Type.Union([Type.Literal('pending'), Type.Literal('accepted'), Type.Literal('rejected')]),
 });
 type MemberUpdate = Static<typeof MemberUpdate>;
-const ImageParam = Type.Object({ image_id: Type.String({ maxLength: 255 }) });
+// No length limits on ids in the URL: Glance answers an over-long one as a missing image or member (404), not 400.
+const ImageParam = Type.Object({ image_id: Type.String() });
 type ImageParam = Static<typeof ImageParam>;
-const MemberParam = Type.Object({
-  image_id: Type.String({ maxLength: 255 }),
-  member_id: Type.String({ maxLength: 255 }),
-});
+const MemberParam = Type.Object({ image_id: Type.String(), member_id: Type.String() });
 type MemberParam = Static<typeof MemberParam>;
 
 type MemberRule = 'add_member' | 'get_member' | 'get_members' | 'modify_member' | 'delete_member';

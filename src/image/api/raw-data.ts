@@ -8,7 +8,7 @@ import type { IncomingData } from '../upload.ts';
 
 /**
  * Route options for a route taking image bytes: the shared app caps bodies at `bodyLimit` for JSON, but image
- * data is capped by the data meter (1 TiB) as it streams, so the route lifts Fastify's limit.
+ * data is capped by the data meter (config image.sizeCap) as it streams, so the route lifts Fastify's limit.
  */
 export const RAW_ROUTE = { bodyLimit: Number.MAX_SAFE_INTEGER } as const;
 
@@ -17,7 +17,10 @@ export const RAW_ROUTE = { bodyLimit: Number.MAX_SAFE_INTEGER } as const;
  * handler gets the request stream itself, chunked or not, and pipes it to a store with backpressure.
  */
 export function acceptRawData(scope: ServiceApp): void {
-  scope.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+  // Every media type reaches the handler unread, so that it (not the service's JSON parser) decides: Glance
+  // answers 415 for anything but octet-stream, even a JSON body.
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
   // An answer given before the body was read (404, 409, 413…) closes the connection: the client may still be
   // sending gigabytes, and a half-read request would otherwise hold the socket until the keep-alive timeout.
   scope.addHook('onSend', async (req, reply, payload) => {
@@ -35,11 +38,12 @@ export function incomingData(req: FastifyRequest): IncomingData {
   // Glance takes image data only as application/octet-stream, even an empty body.
   if (!/^application\/octet-stream\s*(;|$)/i.test(req.headers['content-type'] ?? ''))
     throw new UnsupportedMediaType('The media type of the request is not supported; use application/octet-stream.');
-  const length = req.headers['content-length'];
+  // Glance's own size header wins over Content-Length (a chunked upload may announce its size with it).
+  const announced = req.headers['x-openstack-image-size'] ?? req.headers['content-length'];
   let expectedSize: number | undefined;
-  if (length !== undefined) {
-    expectedSize = Number(length);
-    if (!Number.isSafeInteger(expectedSize) || expectedSize < 0) throw new BadRequest('Invalid Content-Length.');
+  if (announced !== undefined) {
+    expectedSize = /^\d+$/.test(String(announced)) ? Number(announced) : Number.NaN;
+    if (!Number.isSafeInteger(expectedSize)) throw new BadRequest('Invalid or missing image size in request headers.');
   }
   // No body at all (Content-Length: 0) reaches the handler without the parser: an empty image.
   const body = req.body instanceof Readable ? req.body : Readable.from([]);

@@ -107,3 +107,25 @@ export async function listLocations(
     .execute();
   return rows.toSorted((a, b) => Number(b.store === preferred) - Number(a.store === preferred));
 }
+
+/**
+ * Glance's import progress, kept as image properties clients poll: the stores still being imported to and
+ * those that failed (comma-separated; empty strings once done).
+ */
+export async function setImportStores(
+  db: ImageDb,
+  imageId: string,
+  progress: { importing: string[]; failed: string[] },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const names = ['os_glance_importing_to_stores', 'os_glance_failed_import'];
+    await trx.deleteFrom('image_properties').where('image_id', '=', imageId).where('name', 'in', names).execute();
+    await trx
+      .insertInto('image_properties')
+      .values([
+        { image_id: imageId, name: names[0], value: progress.importing.join(',') },
+        { image_id: imageId, name: names[1], value: progress.failed.join(',') },
+      ])
+      .execute();
+  });
+}

@@ -66,6 +66,31 @@ test('import: stage then glance-direct, and copy-image semantics', async (t) => 
   assert.equal(active.os_hash_value, sha512(data));
   assert.ok(Buffer.from(await (await getFile(cloud, alice.token, id)).arrayBuffer()).equals(data));
   assert.deepEqual(await dataFiles(cloud), [`images/${id}`], 'the staged copy is gone');
+  assert.equal(active.os_glance_importing_to_stores, '');
+  assert.equal(active.os_glance_failed_import, '');
+
+  // The import left a task, shown with the image (API 2.12) and, to admins, in /v2/tasks.
+  const tasks = await cloud.call('GET', `/image/v2/images/${id}/tasks`, { token: alice.token });
+  assert.equal(tasks.status, 200);
+  assert.equal(tasks.body.tasks.length, 1);
+  const [task] = tasks.body.tasks;
+  assert.equal(task.status, 'success');
+  assert.equal(task.type, 'api_image_import');
+  assert.equal(task.request_id, imp.headers.get('x-openstack-request-id'));
+  assert.equal(task.user_id, alice.userId);
+  assert.equal(task.input.import_req.method.name, 'glance-direct');
+  assert.match(task.expires_at, /Z$/);
+  assert.equal((await cloud.call('GET', `/image/v2/tasks/${task.id}`, { token: alice.token })).status, 403);
+  const asAdmin = await cloud.call('GET', `/image/v2/tasks/${task.id}`, { token: cloud.adminToken });
+  assert.equal(asAdmin.status, 200);
+  assert.equal(asAdmin.body.self, `/v2/tasks/${task.id}`);
+  const listed = await cloud.call('GET', '/image/v2/tasks?status=success', { token: cloud.adminToken });
+  assert.deepEqual(
+    listed.body.tasks.map((x: { id: string }) => x.id),
+    [task.id],
+  );
+  assert.equal(listed.body.tasks[0].input, undefined, 'the list leaves the input out');
+  assert.equal((await cloud.call('GET', '/image/v2/tasks/nope', { token: cloud.adminToken })).status, 404);
 
   const again = await cloud.call('POST', `/image/v2/images/${id}/import`, {
     token: alice.token,
