@@ -14,13 +14,17 @@ const BENCHES: Record<string, { description: string; load: () => Promise<BenchMo
     description: 'Keystone v3: token issue and validation, project list, RSS, start-up time',
     load: () => import('./identity.ts'),
   },
+  image: {
+    description: 'Glance v2: 1 GiB upload and download against loopback + disk, server RSS, vs Glance',
+    load: () => import('./image.ts'),
+  },
 };
 
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name === '--help' || name === '-h' || !(name in BENCHES)) {
     if (name && !name.startsWith('-')) console.error(`bench: no benchmark named '${name}'\n`);
-    console.log('usage: npm run bench -- <service> [--json] [--duration <seconds>]\n\navailable:');
+    console.log('usage: npm run bench -- <service> [--json] [--duration <seconds>] [--size-mib <n>]\n\navailable:');
     for (const [n, b] of Object.entries(BENCHES)) console.log(`  ${n.padEnd(10)} ${b.description}`);
     return name && name !== '--help' && name !== '-h' ? 2 : 0;
   }

@@ -4,7 +4,7 @@
  *      the openstack CLI flows;
  *   2. the identity and image integration tests again on PostgreSQL (STRATA_TEST_DATABASE_URL, or a local cluster when root);
  *   3. Tempest: identity v3 and the interop guideline's identity tests (`npm run conformance -- identity`),
- *      then the keystone-tempest-plugin API tests.
+ *      then the keystone-tempest-plugin API tests, then image v2 with the guideline's image tests.
  * `npm test -- --quick` runs stage 1 only; `--stage <n>` one stage.
  */
 import { spawnSync } from 'node:child_process';
@@ -58,5 +58,6 @@ if (wants(3)) {
   if (existsSync('/usr/bin/tempest')) {
     run('Tempest identity conformance', node, ['scripts/conformance.ts', 'identity', '--ci']);
     run('keystone-tempest-plugin API tests', node, ['scripts/conformance.ts', 'identity', '--plugin', '--ci']);
+    run('Tempest image conformance', node, ['scripts/conformance.ts', 'image', '--ci']);
   } else console.log('\n== skipped: Tempest (install Debian packages tempest and keystone-tempest-plugin)');
 }

@@ -91,7 +91,7 @@ export function tempestConf(o: TempestConfOptions): string {
     enforce_scope: { keystone: 'false' },
     service_available: Object.fromEntries(ALL_SERVICES.map((s) => [s, String(o.services.includes(s))])),
     'service-clients': { http_timeout: '60' },
-    'image-feature-enabled': { api_v1: 'false', api_v2: 'true', import_image: 'true' },
+    'image-feature-enabled': { api_v1: 'false', api_v2: 'true', import_image: 'true', os_glance_reserved: 'true' },
     validation: { run_validation: 'false' },
   };
   return Object.entries(sections)
