@@ -12,12 +12,13 @@ import { buildCloudApp, type CloudApp } from './core/http/app.ts';
 import type { ServiceModule } from './core/http/service.ts';
 import { identity } from './identity/index.ts';
 import { type ImageInstance, image } from './image/index.ts';
+import { network } from './network/index.ts';
 
 /**
  * The all-in-one composition: every service in one process on the in-process bus. This file (and the CLI)
  * are the only places that import services; services never import each other.
  */
-export const MODULES: ServiceModule[] = [identity, image];
+export const MODULES: ServiceModule[] = [identity, image, network];
 
 export interface RunningCloud {
   cloud: CloudApp;

@@ -64,6 +64,22 @@ export interface Config {
     /** Largest image accepted, in bytes (Glance's image_size_cap, 1 TiB); past it uploads get 413. */
     sizeCap: number;
   };
+  network: {
+    /** Segment type of a network created without provider attributes (ML2's tenant_network_types). */
+    tenantNetworkType: 'vxlan' | 'vlan' | 'local';
+    /** VXLAN ids tenant networks get, 'first:last'. */
+    vxlanRanges: string;
+    /** VLANs per physical network, 'physnet:first:last,...' (ML2's network_vlan_ranges). */
+    vlanRanges: string;
+    /** Physical networks flat networks may use, comma-separated; '*' allows any. */
+    flatNetworks: string;
+    /** MTU of the physical networks; VXLAN networks get 50 bytes less. */
+    physicalMtu: number;
+    /** Base of generated port MAC addresses (Neutron's base_mac); the zero bytes are randomised. */
+    baseMac: string;
+    /** Domain in ports' dns_assignment (Neutron's dns_domain). */
+    dnsDomain: string;
+  };
   admin: { user: string; project: string; password: string };
 }
 
@@ -95,6 +111,15 @@ const DEFAULTS: Config = {
     },
   },
   image: { guestImage: 'guest/strata-guest.qcow2', sizeCap: 1024 ** 4 },
+  network: {
+    tenantNetworkType: 'vxlan',
+    vxlanRanges: '1:65535',
+    vlanRanges: 'physnet1:100:199',
+    flatNetworks: '*',
+    physicalMtu: 1500,
+    baseMac: 'fa:16:3e:00:00:00',
+    dnsDomain: 'openstacklocal.',
+  },
   admin: { user: 'admin', project: 'admin', password: '' },
 };
 

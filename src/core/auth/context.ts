@@ -40,6 +40,8 @@ export function policyCredentials(auth: AuthContext): Record<string, unknown> {
     user_id: auth.userId,
     user_domain_id: auth.userDomainId,
     project_id: auth.projectId ?? null,
+    // Neutron's rules name the project `tenant_id` (`tenant_id:%(tenant_id)s`).
+    tenant_id: auth.projectId ?? null,
     project_domain_id: auth.projectDomainId ?? null,
     domain_id: auth.domainId ?? null,
     roles: auth.roles.map((r) => r.name),

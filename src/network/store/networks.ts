@@ -1,0 +1,62 @@
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import type { Caller } from '../access.ts';
+import type { NetworkRow, NetworkTables } from '../tables.ts';
+
+type Db = Kysely<NetworkTables>;
+
+/**
+ * Networks the caller may see: their own, shared ones (to everyone, or to their project by RBAC), and
+ * external ones; an admin sees all. Neutron answers 404 for the rest, as if they did not exist.
+ */
+export function visibleNetworks(db: Db, caller: Caller): SelectQueryBuilder<NetworkTables, 'networks', NetworkRow> {
+  const q = db.selectFrom('networks').selectAll('networks');
+  if (caller.isAdmin) return q;
+  return q.where((eb) =>
+    eb.or([
+      eb('networks.project_id', '=', caller.projectId),
+      eb('networks.shared', '=', 1),
+      eb('networks.external', '=', 1),
+      eb(
+        'networks.id',
+        'in',
+        eb
+          .selectFrom('network_rbacs')
+          .select('object_id')
+          .where('object_type', '=', 'network')
+          .where('target_project', 'in', [caller.projectId, '*']),
+      ),
+    ]),
+  );
+}
+
+export async function findVisibleNetwork(db: Db, caller: Caller, id: string): Promise<NetworkRow | undefined> {
+  return visibleNetworks(db, caller).where('networks.id', '=', id).executeTakeFirst();
+}
+
+/** Whether the network is shared with the caller's project by an RBAC policy (what `shared` shows them). */
+export async function sharedWith(db: Db, caller: Caller, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('network_rbacs')
+    .select('object_id')
+    .where('object_type', '=', 'network')
+    .where('action', '=', 'access_as_shared')
+    .where('target_project', 'in', [caller.projectId, '*'])
+    .where('object_id', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.object_id));
+}
+
+export async function insertNetwork(db: Db, row: NetworkRow): Promise<void> {
+  await db.insertInto('networks').values(row).execute();
+}
+
+export async function updateNetwork(db: Db, id: string, changes: Partial<NetworkRow>): Promise<void> {
+  await db.updateTable('networks').set(changes).where('id', '=', id).execute();
+}
+
+export async function deleteNetworkRow(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('network_rbacs').where('object_type', '=', 'network').where('object_id', '=', id).execute();
+  await db.deleteFrom('network_tags').where('resource_type', '=', 'network').where('resource_id', '=', id).execute();
+  await db.deleteFrom('networks').where('id', '=', id).execute();
+}
