@@ -54,7 +54,14 @@ try {
   if (init.status !== 0) throw new Error('tempest init failed');
   await writeFile(
     join(workspace, 'etc', 'tempest.conf'),
-    tempestConf({ workspace, authUrl, password, services: set.services, securityCompliance }),
+    tempestConf({
+      workspace,
+      authUrl,
+      password,
+      services: set.services,
+      securityCompliance,
+      extra: await set.prepare?.(authUrl, password),
+    }),
     { mode: 0o600 },
   );
   const regex = values.regex ?? (values.plugin ? set.pluginRegex : set.regex);

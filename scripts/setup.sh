@@ -12,7 +12,7 @@ fi
 # $1 = "test" also installs the test tools (OpenStack client, Tempest, PostgreSQL, and what builds and boots
 # the test guest image: QEMU, busybox, dropbear, syslinux, FAT tools).
 if [ "${1:-}" = "test" ]; then
-  packages="python3-openstackclient tempest keystone-tempest-plugin postgresql qemu-system-x86 qemu-utils busybox-static dropbear-bin syslinux syslinux-common mtools dosfstools fdisk"
+  packages="python3-openstackclient tempest keystone-tempest-plugin neutron-tempest-plugin postgresql qemu-system-x86 qemu-utils busybox-static dropbear-bin syslinux syslinux-common mtools dosfstools fdisk"
   missing=""
   for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
   if [ -n "$missing" ]; then

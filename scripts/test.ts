@@ -2,7 +2,7 @@
  * `npm test`: every test stage in order, stopping at the first that fails.
  *   1. typecheck and lint, then unit and integration tests (node:test) on the embedded SQLite default, including
  *      the openstack CLI flows;
- *   2. the identity and image integration tests again on PostgreSQL (STRATA_TEST_DATABASE_URL, or a local cluster when root);
+ *   2. the identity, image and network integration tests again on PostgreSQL (STRATA_TEST_DATABASE_URL, or a local cluster when root);
  *   3. Tempest: identity v3 and the interop guideline's identity tests (`npm run conformance -- identity`),
  *      then the keystone-tempest-plugin API tests, then image v2 with the guideline's image tests.
  * `npm test -- --quick` runs stage 1 only; `--stage <n>` one stage.
@@ -43,9 +43,9 @@ if (wants(2)) {
   const url = process.env.STRATA_TEST_DATABASE_URL ?? localPostgres();
   if (url)
     run(
-      'identity and image integration tests (PostgreSQL)',
+      'identity, image and network integration tests (PostgreSQL)',
       node,
-      ['--test', '--test-reporter=dot', ...testFiles('test/{identity,image}/api/*.test.ts')],
+      ['--test', '--test-reporter=dot', ...testFiles('test/{identity,image,network}/api/*.test.ts')],
       { STRATA_TEST_DATABASE_URL: url },
     );
   else

@@ -1,3 +1,5 @@
+import { prepareNetwork } from './network-setup.ts';
+
 /** Which Tempest tests each service runs, and what the interop guideline requires of it. */
 export interface TestSet {
   /** [service_available] names Tempest should consider on. */
@@ -12,6 +14,8 @@ export interface TestSet {
    * written to tempest.conf so Tempest's lockout and password-history tests run. Not used against --auth-url.
    */
   securityCompliance?: SecurityComplianceProfile;
+  /** Readies the cloud for Tempest and returns tempest.conf sections describing what it made (see network-setup.ts). */
+  prepare?: (authUrl: string, password: string) => Promise<Record<string, Record<string, string>>>;
 }
 
 /** The [security_compliance] settings Tempest needs to know (`[identity] user_*` in tempest.conf). */
@@ -58,6 +62,13 @@ export const SERVICES: Record<string, TestSet> = {
       ],
     ],
   },
+  network: {
+    services: ['neutron'],
+    regex: '^tempest\\.api\\.network\\.',
+    pluginRegex: '^neutron_tempest_plugin\\.api\\.',
+    skipReasons: [],
+    prepare: prepareNetwork,
+  },
 };
 
 /** The interop guideline 2020.06's required tests per service (shared/reference/interop.md). */
@@ -83,6 +94,69 @@ export const INTEROP: Record<string, string[]> = {
     'tempest.api.image.v2.test_images_tags.ImagesTagsTest.test_update_delete_tags_for_image',
     'tempest.api.image.v2.test_images_tags_negative.ImagesTagsNegativeTest.test_delete_non_existing_tag',
     'tempest.api.image.v2.test_images_tags_negative.ImagesTagsNegativeTest.test_update_tags_for_non_existing_image',
+  ],
+  network: [
+    'tempest.api.network.test_networks.NetworksTest.test_create_delete_subnet_all_attributes',
+    'tempest.api.network.test_networks.NetworksTest.test_create_delete_subnet_with_allocation_pools',
+    'tempest.api.network.test_networks.NetworksTest.test_create_delete_subnet_with_dhcp_enabled',
+    'tempest.api.network.test_networks.NetworksTest.test_create_delete_subnet_with_gw',
+    'tempest.api.network.test_networks.NetworksTest.test_create_delete_subnet_with_gw_and_allocation_pools',
+    'tempest.api.network.test_networks.NetworksTest.test_create_delete_subnet_with_host_routes_and_dns_nameservers',
+    'tempest.api.network.test_networks.NetworksTest.test_create_delete_subnet_without_gateway',
+    'tempest.api.network.test_networks.NetworksTest.test_create_update_delete_network_subnet',
+    'tempest.api.network.test_networks.NetworksTest.test_delete_network_with_subnet',
+    'tempest.api.network.test_networks.NetworksTest.test_external_network_visibility',
+    'tempest.api.network.test_networks.NetworksTest.test_list_networks',
+    'tempest.api.network.test_networks.NetworksTest.test_list_networks_fields',
+    'tempest.api.network.test_networks.NetworksTest.test_list_subnets',
+    'tempest.api.network.test_networks.NetworksTest.test_list_subnets_fields',
+    'tempest.api.network.test_networks.NetworksTest.test_show_network',
+    'tempest.api.network.test_networks.NetworksTest.test_show_network_fields',
+    'tempest.api.network.test_networks.NetworksTest.test_show_subnet',
+    'tempest.api.network.test_networks.NetworksTest.test_show_subnet_fields',
+    'tempest.api.network.test_networks.NetworksTest.test_update_subnet_gw_dns_host_routes_dhcp',
+    'tempest.api.network.test_ports.PortsTestJSON.test_create_bulk_port',
+    'tempest.api.network.test_ports.PortsTestJSON.test_create_port_in_allowed_allocation_pools',
+    'tempest.api.network.test_ports.PortsTestJSON.test_create_update_delete_port',
+    'tempest.api.network.test_ports.PortsTestJSON.test_list_ports',
+    'tempest.api.network.test_ports.PortsTestJSON.test_list_ports_fields',
+    'tempest.api.network.test_ports.PortsTestJSON.test_port_list_filter_by_router_id',
+    'tempest.api.network.test_ports.PortsTestJSON.test_show_port',
+    'tempest.api.network.test_ports.PortsTestJSON.test_show_port_fields',
+    'tempest.api.network.test_routers.RoutersTest.test_add_multiple_router_interfaces',
+    'tempest.api.network.test_routers.RoutersTest.test_add_remove_router_interface_with_port_id',
+    'tempest.api.network.test_routers.RoutersTest.test_add_remove_router_interface_with_subnet_id',
+    'tempest.api.network.test_routers.RoutersTest.test_create_show_list_update_delete_router',
+    'tempest.api.network.test_routers.RoutersTest.test_update_delete_extra_route',
+    'tempest.api.network.test_routers.RoutersTest.test_update_router_admin_state',
+    'tempest.api.network.test_routers_negative.RoutersNegativeTest.test_add_router_interfaces_on_overlapping_subnets_returns_400',
+    'tempest.api.network.test_routers_negative.RoutersNegativeTest.test_delete_non_existent_router_returns_404',
+    'tempest.api.network.test_routers_negative.RoutersNegativeTest.test_router_add_gateway_invalid_network_returns_404',
+    'tempest.api.network.test_routers_negative.RoutersNegativeTest.test_router_add_gateway_net_not_external_returns_400',
+    'tempest.api.network.test_routers_negative.RoutersNegativeTest.test_router_remove_interface_in_use_returns_409',
+    'tempest.api.network.test_routers_negative.RoutersNegativeTest.test_show_non_existent_router_returns_404',
+    'tempest.api.network.test_routers_negative.RoutersNegativeTest.test_update_non_existent_router_returns_404',
+    'tempest.api.network.test_security_groups.SecGroupTest.test_create_list_update_show_delete_security_group',
+    'tempest.api.network.test_security_groups.SecGroupTest.test_create_security_group_rule_with_additional_args',
+    'tempest.api.network.test_security_groups.SecGroupTest.test_create_security_group_rule_with_icmp_type_code',
+    'tempest.api.network.test_security_groups.SecGroupTest.test_create_security_group_rule_with_protocol_integer_value',
+    'tempest.api.network.test_security_groups.SecGroupTest.test_create_security_group_rule_with_remote_group_id',
+    'tempest.api.network.test_security_groups.SecGroupTest.test_create_security_group_rule_with_remote_ip_prefix',
+    'tempest.api.network.test_security_groups.SecGroupTest.test_create_show_delete_security_group_rule',
+    'tempest.api.network.test_security_groups.SecGroupTest.test_list_security_groups',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_create_additional_default_security_group_fails',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_create_duplicate_security_group_rule_fails',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_create_security_group_rule_with_bad_ethertype',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_create_security_group_rule_with_bad_protocol',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_create_security_group_rule_with_bad_remote_ip_prefix',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_create_security_group_rule_with_invalid_ports',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_create_security_group_rule_with_non_existent_remote_groupid',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_create_security_group_rule_with_non_existent_security_group',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_delete_non_existent_security_group',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_show_non_existent_security_group',
+    'tempest.api.network.test_security_groups_negative.NegativeSecGroupTest.test_show_non_existent_security_group_rule',
+    'tempest.api.network.test_subnetpools_extensions.SubnetPoolsTestJSON.test_create_list_show_update_delete_subnetpools',
+    'tempest.api.network.test_versions.NetworksApiDiscovery.test_api_version_resources',
   ],
   identity: [
     'tempest.api.identity.v3.test_api_discovery.TestApiDiscovery.test_api_version_resources',

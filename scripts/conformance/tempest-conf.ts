@@ -37,6 +37,8 @@ export interface TempestConfOptions {
   services: string[];
   /** What the cloud enforces of Keystone's [security_compliance]; absent means it is off (Keystone's default). */
   securityCompliance?: SecurityComplianceProfile;
+  /** More sections (or keys) a service's set prepared against the running cloud (network: the public network). */
+  extra?: Record<string, Record<string, string>>;
 }
 
 export function tempestConf(o: TempestConfOptions): string {
@@ -94,6 +96,7 @@ export function tempestConf(o: TempestConfOptions): string {
     'image-feature-enabled': { api_v1: 'false', api_v2: 'true', import_image: 'true', os_glance_reserved: 'true' },
     validation: { run_validation: 'false' },
   };
+  for (const [name, kv] of Object.entries(o.extra ?? {})) sections[name] = { ...sections[name], ...kv };
   return Object.entries(sections)
     .map(
       ([name, kv]) =>
