@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ADMIN_SCOPE } from '../scripts/identity-client.ts';
@@ -16,6 +16,7 @@ import { type IdentityBenchResult, judge, type Row, renderReport, type Startup }
 import { CONCURRENCIES, identityScenarios } from './identity-scenarios.ts';
 import { issueToken, passwordAuthBody, seedProjects, seedUser } from './identity-seed.ts';
 import { runLoad } from './load-generator.ts';
+import { machineFacts } from './machine.ts';
 import { cpuMs, machineBusyMs, peakRssMiB, rssMiB, sampleRss } from './proc-stats.ts';
 import { measureScrypt } from './scrypt-cost.ts';
 import { freePort, type ServerProcess, startServer } from './server-process.ts';
@@ -110,13 +111,7 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
     const highWaterMiB = peakRssMiB(server.pid);
 
     const partial: Omit<IdentityBenchResult, 'targets'> = {
-      machine: {
-        cores: availableParallelism(),
-        cpu: cpus()[0]?.model ?? 'unknown CPU',
-        node: process.version,
-        memoryMiB: Math.round(totalmem() / 2 ** 20),
-        loadAverage,
-      },
+      machine: machineFacts(loadAverage),
       database: config.database.url ? 'PostgreSQL' : 'SQLite',
       scrypt,
       startup: [first.startup, again],

@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { ADMIN_SCOPE } from '../scripts/identity-client.ts';
@@ -22,6 +22,7 @@ import { type MeasuredTransfer, measureTransfer } from './image-measure.ts';
 import { startReferenceServer } from './image-reference.ts';
 import { type ImageBenchResult, judge, renderReport, type Series } from './image-report.ts';
 import { CLIENT_KINDS, type ClientKind, type Digests, download, type Transfer, upload } from './image-transfer.ts';
+import { machineFacts } from './machine.ts';
 import { peakRssMiB, rssMiB } from './proc-stats.ts';
 import { freePort, type ServerProcess, startServer } from './server-process.ts';
 import { trackDir } from './teardown.ts';
@@ -136,13 +137,7 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
     await settle(1000);
 
     const partial: Omit<ImageBenchResult, 'targets'> = {
-      machine: {
-        cores: availableParallelism(),
-        cpu: cpus()[0]?.model ?? 'unknown CPU',
-        node: process.version,
-        memoryMiB: Math.round(totalmem() / 2 ** 20),
-        loadAverage,
-      },
+      machine: machineFacts(loadAverage),
       database: config.database.url ? 'PostgreSQL' : 'SQLite',
       sizeBytes: size,
       hashes,
