@@ -1,11 +1,14 @@
+import type { Readable } from 'node:stream';
 import { type Static, Type } from '@sinclair/typebox';
 import { ApiError, Forbidden } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { parseRange } from '../byte-range.ts';
 import type { ImageDeps } from '../deps.ts';
+import { sendOpenedData } from '../image-download.ts';
 import { uploadAllowance } from '../quotas.ts';
 import { listLocations } from '../store/image-data.ts';
 import { type Caller, visibleImage } from '../store/members.ts';
+import type { OpenedData } from '../store-driver.ts';
 import type { ImageRow } from '../tables.ts';
 import { uploadImageData } from '../upload.ts';
 import { acceptRawData, callerOf, imageTarget, incomingData, RAW_ROUTE } from './raw-data.ts';
@@ -53,9 +56,15 @@ export function imageDataRoutes(app: ServiceApp, deps: ImageDeps): void {
         const size = image.size;
         const rangeHeader = req.headers.range;
         const range = rangeHeader === undefined ? undefined : parseRangeFor(reply, rangeHeader, size);
-        let data: Awaited<ReturnType<typeof store.get>>;
+        const wanted = range && size > 0 ? range : undefined;
+        let data: Readable | OpenedData;
         try {
-          data = await store.get(location.url, range && size > 0 ? range : undefined);
+          // A store that can write the response itself reuses its buffers (store-driver.ts: OpenedData).
+          // The record's size, not the file's: data cut short must cut the connection, not end a short body
+          // that leaves the client waiting for the rest of Content-Length.
+          data = store.open
+            ? await store.open(location.url, range ?? { start: 0, end: size - 1 })
+            : await store.get(location.url, wanted);
         } catch (err) {
           // The row says there is data but the store has none: Glance's answer for a missing store object.
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reply.code(204).send();
@@ -67,7 +76,9 @@ export function imageDataRoutes(app: ServiceApp, deps: ImageDeps): void {
           reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
           reply.header('content-length', String(range.end - range.start + 1));
         } else reply.code(200).header('content-length', String(size));
-        return reply.send(data);
+        if (!('writeTo' in data)) return reply.send(data);
+        await sendOpenedData(req, reply, data);
+        return reply;
       },
     );
   });

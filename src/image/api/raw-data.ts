@@ -24,7 +24,7 @@ export function acceptRawData(scope: ServiceApp): void {
   // An answer given before the body was read (404, 409, 413…) closes the connection: the client may still be
   // sending gigabytes, and a half-read request would otherwise hold the socket until the keep-alive timeout.
   scope.addHook('onSend', async (req, reply, payload) => {
-    if (!req.raw.readableEnded) reply.header('connection', 'close');
+    if (!req.raw.complete) reply.header('connection', 'close');
     return payload;
   });
 }

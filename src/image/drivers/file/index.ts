@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ImageStore } from '../../store-driver.ts';
+import { openFileData } from './file-download.ts';
 
 /**
  * Read and write size for image files. Node's defaults (64 KiB reads, 16 KiB of write buffer) make a
@@ -49,6 +50,9 @@ export function createFileStore(dir: string): ImageStore {
     async get(url, range) {
       const bounds = range ? { start: range.start, end: range.end } : {};
       return createReadStream(inStore(url), { ...bounds, highWaterMark: IO_CHUNK }) as Readable;
+    },
+    open(url, range) {
+      return openFileData(inStore(url), range, IO_CHUNK);
     },
     async delete(url) {
       await rm(inStore(url), { force: true });
