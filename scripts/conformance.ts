@@ -8,7 +8,7 @@
  *   --plugin           the keystone-tempest-plugin API tests instead (identity only)
  *   --ci               the CI gate: the service's set, then pass if >= 95% of non-skipped tests pass and
  *                      every interop-guideline test of the service passes
- *   --concurrency <n>  Tempest workers (default 2)
+ *   --concurrency <n>  Tempest workers (default: the set's, else 2)
  *   --keep             keep the workspace (its path is printed) for `stestr last` and tempest.log
  */
 import { spawnSync } from 'node:child_process';
@@ -27,7 +27,7 @@ const { values, positionals } = parseArgs({
     exclude: { type: 'string' },
     plugin: { type: 'boolean' },
     ci: { type: 'boolean' },
-    concurrency: { type: 'string', default: '2' },
+    concurrency: { type: 'string' },
     keep: { type: 'boolean' },
     'auth-url': { type: 'string' },
     password: { type: 'string' },
@@ -68,7 +68,8 @@ try {
   if (!regex) throw new Error(`no plugin tests for ${service}`);
   const exclude = [set.exclude, values.exclude].filter(Boolean).join('|');
   const selection = ['--regex', regex, ...(exclude ? ['--exclude-regex', exclude] : [])];
-  const args = ['run', '--concurrency', values.concurrency!, ...selection];
+  const concurrency = values.concurrency ?? String(set.concurrency ?? 2);
+  const args = ['run', '--concurrency', concurrency, ...selection];
   console.log(`conformance: tempest ${args.join(' ')} against ${authUrl}`);
   spawnSync('tempest', args, {
     cwd: workspace,

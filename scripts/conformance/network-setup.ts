@@ -31,6 +31,7 @@ export async function prepareNetwork(
     });
     const answer = await readAnswer(res);
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(answer.body)}`);
+    // biome-ignore lint/suspicious/noExplicitAny: Neutron answers read field by field below.
     return answer.body as Record<string, any>;
   };
   const existing = (await call('GET', '/networks?name=public&router:external=true')).networks;

@@ -79,6 +79,16 @@ export interface Config {
     baseMac: string;
     /** Domain in ports' dns_assignment (Neutron's dns_domain). */
     dnsDomain: string;
+    /** Default per-project limits by resource (Neutron's [QUOTAS] quota_<resource>); -1 is unlimited. */
+    quotas: Record<string, number>;
+    /** Host name this process's network agent serves and reports as; '' means the machine's host name. */
+    host: string;
+    /** Dataplane driver of the network agent: 'noop' only records state (issue 6 adds 'linux'). */
+    dataplane: 'noop';
+    /** Seconds between an agent's state reports (Neutron's report_interval). */
+    agentReportInterval: number;
+    /** Seconds after its last report an agent counts as down (Neutron's agent_down_time). */
+    agentDownTime: number;
   };
   admin: { user: string; project: string; password: string };
 }
@@ -119,6 +129,21 @@ const DEFAULTS: Config = {
     physicalMtu: 1500,
     baseMac: 'fa:16:3e:00:00:00',
     dnsDomain: 'openstacklocal.',
+    quotas: {
+      network: 100,
+      subnet: 100,
+      subnetpool: -1,
+      port: 500,
+      router: 10,
+      floatingip: 50,
+      security_group: 10,
+      security_group_rule: 100,
+      rbac_policy: 10,
+    },
+    host: '',
+    dataplane: 'noop',
+    agentReportInterval: 30,
+    agentDownTime: 75,
   },
   admin: { user: 'admin', project: 'admin', password: '' },
 };

@@ -90,12 +90,17 @@ test('openstack CLI: a tenant network with router, gateway, port and floating IP
   assert.equal(seen.status, 200);
   assert.equal(seen.body.network.shared, true);
 
-  // Quotas: with a floating IP quota of 10, the 11th is refused.
-  await os(['quota', 'set', '--floating-ips', '10', alice.projectId], { json: false });
+  // Quotas: with a floating IP quota of 10, the 11th is refused. The quota is set through the Networking API
+  // because this openstackclient (6.0) asks the Compute service on every `quota` command, and Compute is not
+  // built yet.
+  const set = await cloud.call('PUT', `/networking/v2.0/quotas/${alice.projectId}`, {
+    token: cloud.adminToken,
+    body: { quota: { floatingip: 10 } },
+  });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
   for (let i = 1; i < 10; i++) await os(['floating', 'ip', 'create', 'public'], asAlice);
   await assert.rejects(os(['floating', 'ip', 'create', 'public'], asAlice), /Quota exceeded/);
-  const quota = await os(['quota', 'show', alice.projectId]);
-  assert.equal(quota['floating-ips'] ?? quota.floatingip ?? quota.floating_ips, 10);
+  assert.equal((await os(['floating', 'ip', 'list'], asAlice)).length, 10);
 
   // Tear down in the order Neutron requires.
   await os(['floating', 'ip', 'delete', fip.id], { ...asAlice, json: false });

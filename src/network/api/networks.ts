@@ -42,9 +42,10 @@ export function networksRoutes(app: ServiceApp, deps: NetworkDeps): void {
     const caller = callerOf(req);
     const row = await visibleOr404(deps.db, caller, req.params.network_id);
     const q = parseListQuery({ fields: (req.query as Record<string, string>).fields ?? [] }, NETWORK_ATTRS);
-    const [view] = await viewsFor(req, deps.db, caller, [row], q);
+    const [view] = await viewsFor(req, deps.db, caller, [row]);
+    // The policy sees the whole network; `fields=` only trims the answer.
     enforce(req, 'get_network', view);
-    return { network: view };
+    return { network: pickFields(view, q.fields) };
   });
 
   app.post('/v2.0/networks', async (req, reply) => {

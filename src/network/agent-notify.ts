@@ -1,0 +1,70 @@
+import { hostname } from 'node:os';
+import { NoConsumer } from '../core/bus/bus.ts';
+import { AGENT_TOPIC, AgentMethod } from './agent/rpc.ts';
+import type { NetworkDeps } from './deps.ts';
+
+/**
+ * The server's side of "every change that a host must realize is a message to the agent owning that host".
+ * API code calls these AFTER its transaction commits (never inside it: the agent reads the committed rows).
+ * They never throw: an agent that is down re-syncs everything when it starts, so a lost cast loses nothing.
+ */
+
+/** A port was created or changed (the port's API view, with `binding:host_id`). */
+export async function portChanged(deps: NetworkDeps, port: Record<string, unknown>): Promise<void> {
+  const host = hostOf(port);
+  if (!host) return; // unbound: nothing to realize yet
+  await send(deps, host, AgentMethod.portUpdate, { port });
+}
+
+/** A port was deleted (its last API view): its host unplugs it. */
+export async function portDeleted(deps: NetworkDeps, port: Record<string, unknown>): Promise<void> {
+  const host = hostOf(port);
+  if (!host) return;
+  await send(deps, host, AgentMethod.portDelete, {
+    port_id: port.id,
+    network_id: port.network_id,
+    mac_address: port.mac_address,
+  });
+}
+
+/** A router, its interfaces, gateway, routes or floating IPs changed (or it was deleted). */
+export async function routerChanged(deps: NetworkDeps, routerId: string): Promise<void> {
+  for (const host of l3Hosts(deps)) await send(deps, host, AgentMethod.routerUpdate, { router_id: routerId });
+}
+
+/** A network or one of its subnets changed (or was deleted): DHCP and the segment are re-realized. */
+export async function networkChanged(deps: NetworkDeps, networkId: string): Promise<void> {
+  for (const host of dhcpHosts(deps)) await send(deps, host, AgentMethod.networkUpdate, { network_id: networkId });
+}
+
+/** The host whose agent realizes routers. One configured host today; a scheduler may return several later. */
+export function l3Hosts(deps: NetworkDeps): string[] {
+  return [networkHost(deps.config)];
+}
+
+/** The host(s) whose agent serves DHCP and metadata for networks. */
+export function dhcpHosts(deps: NetworkDeps): string[] {
+  return [networkHost(deps.config)];
+}
+
+/** The host name the all-in-one's agent runs as (config `network.host`, else the machine's name). */
+export function networkHost(config: NetworkDeps['config']): string {
+  return config.network.host || defaultHost;
+}
+
+const defaultHost = hostname();
+
+function hostOf(port: Record<string, unknown>): string {
+  const host = port['binding:host_id'];
+  return typeof host === 'string' ? host : '';
+}
+
+async function send(deps: NetworkDeps, host: string, method: string, payload: unknown): Promise<void> {
+  try {
+    await deps.bus.cast({ topic: AGENT_TOPIC, server: host }, method, payload);
+  } catch (err) {
+    // No agent on that host now: it gets the change from its full sync on start.
+    if (err instanceof NoConsumer) deps.log.debug({ host, method }, 'no network agent consumes this host');
+    else deps.log.warn({ err, host, method }, 'cannot notify the network agent');
+  }
+}

@@ -1,0 +1,216 @@
+import { sql } from 'kysely';
+import { isUniqueViolation } from '../core/db/database.ts';
+import { ApiError } from '../core/errors.ts';
+import { badRequest, conflict } from './errors.ts';
+import { contains, eui64, formatIp, lastOf, parseIp } from './ip-math.ts';
+import { cidrOf, isAutoAddress } from './subnet-rules.ts';
+import type { NetworkDb, SubnetRow } from './tables.ts';
+
+/**
+ * IP address management: a port's fixed IPs are `ip_allocations` rows. An address is taken by inserting its row;
+ * the unique index on (subnet_id, ip_address) is the only arbiter, so two transactions that chose the same free
+ * address (PostgreSQL runs them side by side) cannot both keep it. The loser's insert fails inside a savepoint,
+ * which is rolled back, and it picks again from a window of free addresses that widens with each retry.
+ */
+export interface FixedIpRequest {
+  subnet_id?: string;
+  ip_address?: string;
+}
+
+export interface FixedIp {
+  subnet_id: string;
+  ip_address: string;
+}
+
+export interface AllocationContext {
+  networkId: string;
+  portId: string;
+  mac: string;
+  deviceOwner: string;
+}
+
+const ROUTER_INTERFACE = /^network:(router_interface|router_interface_distributed|ha_router_replicated_interface)$/;
+
+/** Allocates the port's addresses: those requested, or Neutron's default (one IPv4, SLAAC/stateful IPv6). */
+export async function allocateFixedIps(
+  trx: NetworkDb,
+  ctx: AllocationContext,
+  requests: FixedIpRequest[] | undefined,
+): Promise<FixedIp[]> {
+  const subnets = await trx
+    .selectFrom('subnets')
+    .selectAll()
+    .where('network_id', '=', ctx.networkId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+  const out: FixedIp[] = [];
+  if (requests === undefined) {
+    const usable = forOwner(subnets, ctx.deviceOwner);
+    const v4 = usable.filter((s) => s.ip_version === 4);
+    if (v4.length) out.push(await allocateAny(trx, ctx, v4));
+    const v6stateful = usable.filter((s) => s.ip_version === 6 && !isAutoAddress(s.ipv6_address_mode));
+    if (v6stateful.length) out.push(await allocateAny(trx, ctx, v6stateful));
+    if (!ROUTER_INTERFACE.test(ctx.deviceOwner))
+      for (const s of usable.filter((x) => x.ip_version === 6 && isAutoAddress(x.ipv6_address_mode)))
+        out.push(await take(trx, ctx, s, slaacAddress(s, ctx.mac), true));
+    return out;
+  }
+  for (const r of requests) {
+    const subnet = subnetFor(subnets, ctx.networkId, r);
+    if (r.ip_address !== undefined) {
+      if (isAutoAddress(subnet.ipv6_address_mode) && !ROUTER_INTERFACE.test(ctx.deviceOwner))
+        throw badRequest(
+          `Invalid input for operation: IPv6 address ${r.ip_address} cannot be directly assigned to a port on subnet ${subnet.id} as the subnet is configured for automatic addresses.`,
+          'InvalidInput',
+        );
+      out.push(await take(trx, ctx, subnet, r.ip_address, false));
+    } else if (isAutoAddress(subnet.ipv6_address_mode) && !ROUTER_INTERFACE.test(ctx.deviceOwner)) {
+      out.push(await take(trx, ctx, subnet, slaacAddress(subnet, ctx.mac), true));
+    } else out.push(await allocateAny(trx, ctx, [subnet]));
+  }
+  const seen = new Set<string>();
+  for (const f of out) {
+    const key = `${f.subnet_id}/${f.ip_address}`;
+    if (seen.has(key)) throw ipTaken(f);
+    seen.add(key);
+  }
+  return out;
+}
+
+/** Frees every address of the port. */
+export async function releaseFixedIps(trx: NetworkDb, portId: string): Promise<void> {
+  await trx.deleteFrom('ip_allocations').where('port_id', '=', portId).execute();
+}
+
+/** A port's fixed IPs, in allocation order of their subnets. */
+export async function fixedIpsOf(db: NetworkDb, portIds: readonly string[]): Promise<Map<string, FixedIp[]>> {
+  const out = new Map<string, FixedIp[]>();
+  if (portIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('ip_allocations')
+    .innerJoin('subnets', 'subnets.id', 'ip_allocations.subnet_id')
+    .select(['ip_allocations.port_id', 'ip_allocations.subnet_id', 'ip_allocations.ip_address'])
+    .where('ip_allocations.port_id', 'in', portIds)
+    .orderBy('subnets.ip_version')
+    .orderBy('subnets.created_at')
+    .orderBy('ip_allocations.ip_address')
+    .execute();
+  for (const r of rows)
+    out.set(r.port_id as string, [
+      ...(out.get(r.port_id as string) ?? []),
+      { subnet_id: r.subnet_id, ip_address: r.ip_address },
+    ]);
+  return out;
+}
+
+/** Subnets whose service_types admit this device owner; untyped subnets when none names it. */
+function forOwner(subnets: SubnetRow[], owner: string): SubnetRow[] {
+  const typed = subnets.filter((s) => (JSON.parse(s.service_types) as string[]).includes(owner));
+  if (typed.length) return typed;
+  return subnets.filter((s) => (JSON.parse(s.service_types) as string[]).length === 0);
+}
+
+function subnetFor(subnets: SubnetRow[], networkId: string, r: FixedIpRequest): SubnetRow {
+  if (r.subnet_id !== undefined) {
+    const s = subnets.find((x) => x.id === r.subnet_id);
+    if (!s)
+      throw badRequest(
+        `Invalid input for operation: Failed to create port on network ${networkId}, because fixed_ips included invalid subnet ${r.subnet_id}.`,
+        'InvalidInput',
+      );
+    if (r.ip_address !== undefined && !validHostOf(s, r.ip_address))
+      throw badRequest(`IP address ${r.ip_address} is not a valid IP for the specified subnet.`, 'InvalidIpForSubnet');
+    return s;
+  }
+  if (r.ip_address === undefined) throw badRequest('Exceeded maximum amount of fixed ips per port.', 'InvalidInput');
+  const s = subnets.find((x) => validHostOf(x, r.ip_address as string));
+  if (!s)
+    throw badRequest(
+      `IP address ${r.ip_address} is not a valid IP for any of the subnets on the specified network.`,
+      'InvalidIpForNetwork',
+    );
+  return s;
+}
+
+/** In the subnet, and not IPv4's network or broadcast address. */
+function validHostOf(s: SubnetRow, ip: string): boolean {
+  const p = parseIp(ip);
+  const c = cidrOf(s.cidr);
+  if (!p || !contains(c, p.version, p.value)) return false;
+  if (c.version === 4 && c.prefixlen < 31) return p.value !== c.network && p.value !== lastOf(c);
+  return true;
+}
+
+function slaacAddress(s: SubnetRow, mac: string): string {
+  return formatIp(6, eui64(cidrOf(s.cidr), mac));
+}
+
+const ipTaken = (f: FixedIp) =>
+  conflict('IpAddressAlreadyAllocated', `IP address ${f.ip_address} already allocated in subnet ${f.subnet_id}`);
+
+/** Inserts one allocation in a savepoint, so a unique violation leaves the transaction usable. */
+async function tryInsert(trx: NetworkDb, ctx: AllocationContext, subnet: SubnetRow, ip: string): Promise<boolean> {
+  await sql`SAVEPOINT ipam_allocate`.execute(trx);
+  try {
+    await trx
+      .insertInto('ip_allocations')
+      .values({ subnet_id: subnet.id, ip_address: ip, network_id: ctx.networkId, port_id: ctx.portId })
+      .execute();
+    await sql`RELEASE SAVEPOINT ipam_allocate`.execute(trx);
+    return true;
+  } catch (err) {
+    await sql`ROLLBACK TO SAVEPOINT ipam_allocate`.execute(trx);
+    await sql`RELEASE SAVEPOINT ipam_allocate`.execute(trx);
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+}
+
+async function take(
+  trx: NetworkDb,
+  ctx: AllocationContext,
+  subnet: SubnetRow,
+  ip: string,
+  auto: boolean,
+): Promise<FixedIp> {
+  const f = {
+    subnet_id: subnet.id,
+    ip_address: formatIp(subnet.ip_version as 4 | 6, (parseIp(ip) as { value: bigint }).value),
+  };
+  if (await tryInsert(trx, ctx, subnet, f.ip_address)) return f;
+  if (auto)
+    throw conflict('IpAddressAlreadyAllocated', `IP address ${f.ip_address} already allocated in subnet ${subnet.id}`);
+  throw ipTaken(f);
+}
+
+/** One address from the first of `subnets` with room; Neutron's 409 when none has any. */
+async function allocateAny(trx: NetworkDb, ctx: AllocationContext, subnets: SubnetRow[]): Promise<FixedIp> {
+  for (const s of subnets) {
+    for (let attempt = 0; attempt < 64; attempt++) {
+      const candidates = await freeAddresses(trx, s, attempt === 0 ? 1 : Math.min(4 * attempt, 64));
+      if (candidates.length === 0) break;
+      const ip = candidates[Math.floor(Math.random() * candidates.length)];
+      if (await tryInsert(trx, ctx, s, ip)) return { subnet_id: s.id, ip_address: ip };
+    }
+  }
+  throw new ApiError(409, 'IpAddressGenerationFailure', `No more IP addresses available on network ${ctx.networkId}.`);
+}
+
+/** Up to `count` free addresses of the subnet's allocation pools, lowest first. */
+async function freeAddresses(trx: NetworkDb, s: SubnetRow, count: number): Promise<string[]> {
+  const version = s.ip_version as 4 | 6;
+  const [pools, taken] = await Promise.all([
+    trx.selectFrom('subnet_allocation_pools').selectAll().where('subnet_id', '=', s.id).orderBy('position').execute(),
+    trx.selectFrom('ip_allocations').select('ip_address').where('subnet_id', '=', s.id).execute(),
+  ]);
+  const used = new Set(taken.map((t) => parseIp(t.ip_address)?.value));
+  const out: string[] = [];
+  for (const p of pools) {
+    const last = parseIp(p.last_ip)?.value ?? -1n;
+    for (let ip = parseIp(p.first_ip)?.value ?? 0n; ip <= last && out.length < count; ip++)
+      if (!used.has(ip)) out.push(formatIp(version, ip));
+    if (out.length >= count) break;
+  }
+  return out;
+}

@@ -1,0 +1,62 @@
+import type { Kysely } from 'kysely';
+import type { NetworkDeps } from '../deps.ts';
+import { hasTable } from '../installed-tables.ts';
+import type { NetworkDb, RbacRow } from '../tables.ts';
+
+/**
+ * What RBAC policies do to the objects they name: the network columns that mirror a policy for every project
+ * ('*'), and Neutron's check that a project losing access to a network has no ports left on it.
+ */
+
+/** The objects an RBAC policy may name: their table, the actions allowed, and the column a '*' share mirrors. */
+export const RBAC_OBJECTS: Record<string, { table: string; actions: string[] }> = {
+  network: { table: 'networks', actions: ['access_as_shared', 'access_as_external'] },
+};
+
+/** `networks.shared` / `networks.external` say whether a '*' policy of that action exists. */
+export async function mirrorWildcard(db: NetworkDb, row: Pick<RbacRow, 'object_type' | 'object_id' | 'action'>) {
+  if (row.object_type !== 'network') return;
+  const column = row.action === 'access_as_shared' ? 'shared' : 'external';
+  const wildcard = await db
+    .selectFrom('network_rbacs')
+    .select('id')
+    .where('object_type', '=', 'network')
+    .where('object_id', '=', row.object_id)
+    .where('action', '=', row.action)
+    .where('target_project', '=', '*')
+    .executeTakeFirst();
+  await db
+    .updateTable('networks')
+    .set({ [column]: wildcard ? 1 : 0 })
+    .where('id', '=', row.object_id)
+    .execute();
+}
+
+/**
+ * Whether `project` losing its `access_as_shared` policy on the network leaves ports of a project that no
+ * other policy lets in (Neutron's ensure_no_tenant_ports_on_network). The owner's own ports never count.
+ */
+export async function portsWouldLoseAccess(
+  db: NetworkDb,
+  deps: NetworkDeps,
+  networkId: string,
+  ownerProject: string,
+  policyId: string,
+  project: string,
+): Promise<boolean> {
+  if (project === ownerProject || !(await hasTable(db, deps, 'ports'))) return false;
+  const others = await db
+    .selectFrom('network_rbacs')
+    .select('target_project')
+    .where('object_type', '=', 'network')
+    .where('object_id', '=', networkId)
+    .where('action', '=', 'access_as_shared')
+    .where('id', '!=', policyId)
+    .execute();
+  const stillAllowed = new Set([ownerProject, ...others.map((r) => r.target_project)]);
+  if (stillAllowed.has('*')) return false;
+  // biome-ignore lint/suspicious/noExplicitAny: the ports table belongs to the ports family.
+  let q = (db as Kysely<any>).selectFrom('ports').select('id').where('network_id', '=', networkId);
+  q = project === '*' ? q.where('project_id', 'not in', [...stillAllowed]) : q.where('project_id', '=', project);
+  return (await q.limit(1).executeTakeFirst()) !== undefined;
+}
