@@ -81,6 +81,12 @@ export const EXTENSIONS: readonly Extension[] = [
     '2018-07-04T10:00:00-00:00',
   ), // listing.ts
   ext(
+    'ip-substring-filtering', // store/ports.ts fixed_ips=ip_address_substr=
+    'IP address substring filtering',
+    'Provides IP address substring filtering when listing ports',
+    '2017-11-28T09:00:00-00:00',
+  ),
+  ext(
     'empty-string-filtering', // listing.ts filterValue
     'Empty String Filtering Extension',
     'Allow filtering by attributes with empty string value',

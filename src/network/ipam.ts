@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
 import { isUniqueViolation } from '../core/db/database.ts';
 import { ApiError } from '../core/errors.ts';
-import { badRequest, conflict } from './errors.ts';
+import { badRequest, conflict, notFound } from './errors.ts';
 import { contains, eui64, formatIp, lastOf, parseIp } from './ip-math.ts';
 import { cidrOf, isAutoAddress } from './subnet-rules.ts';
-import type { NetworkDb, SubnetRow } from './tables.ts';
+import type { NetworkDb, NetworkTables, SubnetRow } from './tables.ts';
+
+type SubnetAllocationPool = NetworkTables['subnet_allocation_pools'];
 
 /**
  * IP address management: a port's fixed IPs are `ip_allocations` rows. An address is taken by inserting its row;
@@ -57,6 +59,11 @@ export async function allocateFixedIps(
     return out;
   }
   for (const r of requests) {
+    // A subnet that does not exist at all is Neutron's 404; one on another network is its 400 (subnetFor).
+    if (r.subnet_id !== undefined && !subnets.some((s) => s.id === r.subnet_id)) {
+      const exists = await trx.selectFrom('subnets').select('id').where('id', '=', r.subnet_id).executeTakeFirst();
+      if (!exists) throw notFound('subnet', r.subnet_id);
+    }
     const subnet = subnetFor(subnets, ctx.networkId, r);
     if (r.ip_address !== undefined) {
       if (isAutoAddress(subnet.ipv6_address_mode) && !ROUTER_INTERFACE.test(ctx.deviceOwner))
@@ -78,9 +85,19 @@ export async function allocateFixedIps(
   return out;
 }
 
-/** Frees every address of the port. */
+/** Frees every address of the port; the next allocation on its subnets looks from the lowest freed one. */
 export async function releaseFixedIps(trx: NetworkDb, portId: string): Promise<void> {
+  const freed = await trx
+    .selectFrom('ip_allocations')
+    .select(['subnet_id', 'ip_address'])
+    .where('port_id', '=', portId)
+    .execute();
   await trx.deleteFrom('ip_allocations').where('port_id', '=', portId).execute();
+  for (const f of freed) {
+    const from = searchFrom.get(f.subnet_id);
+    const value = parseIp(f.ip_address)?.value;
+    if (from !== undefined && value !== undefined && value < from) searchFrom.set(f.subnet_id, value);
+  }
 }
 
 /** A port's fixed IPs, in allocation order of their subnets. */
@@ -197,13 +214,78 @@ async function allocateAny(trx: NetworkDb, ctx: AllocationContext, subnets: Subn
   throw new ApiError(409, 'IpAddressGenerationFailure', `No more IP addresses available on network ${ctx.networkId}.`);
 }
 
-/** Up to `count` free addresses of the subnet's allocation pools, lowest first. */
+/**
+ * Per subnet, an address below which this process last saw every pool address taken: the search for free
+ * addresses starts there instead of reading every allocation of the subnet, which made each create cost O(ports)
+ * (10,000 ports: ~10 ms a create). It is only where to look first, never a claim: the unique index still
+ * arbitrates, and when nothing is free above it the whole subnet is read again, so a hole it skipped (another
+ * server's delete, a bulk create rolled back) is still found before the subnet is declared full. Releases lower it.
+ */
+const searchFrom = new Map<string, bigint>();
+
+/** The largest batch of candidate addresses checked in one query (well under SQLite's 32,766 parameters). */
+const MAX_BATCH = 4096;
+
+/** Up to `count` free addresses of the subnet's allocation pools, lowest first (from the search start). */
 async function freeAddresses(trx: NetworkDb, s: SubnetRow, count: number): Promise<string[]> {
+  const pools = await trx
+    .selectFrom('subnet_allocation_pools')
+    .selectAll()
+    .where('subnet_id', '=', s.id)
+    .orderBy('position')
+    .execute();
+  const from = searchFrom.get(s.id);
+  let out = from === undefined ? [] : await freeAbove(trx, s, pools, from, count);
+  if (out.length === 0) out = await freeByFullRead(trx, s, pools, count);
+  if (out.length > 0) searchFrom.set(s.id, parseIp(out[0])?.value ?? 0n);
+  return out;
+}
+
+/**
+ * Walks the pools upwards from `from`, asking which of a batch of candidates are taken; the batch doubles each
+ * round, so a long taken stretch (after a release far below the top) costs a few queries, not one per address.
+ */
+async function freeAbove(
+  trx: NetworkDb,
+  s: SubnetRow,
+  pools: SubnetAllocationPool[],
+  from: bigint,
+  count: number,
+): Promise<string[]> {
   const version = s.ip_version as 4 | 6;
-  const [pools, taken] = await Promise.all([
-    trx.selectFrom('subnet_allocation_pools').selectAll().where('subnet_id', '=', s.id).orderBy('position').execute(),
-    trx.selectFrom('ip_allocations').select('ip_address').where('subnet_id', '=', s.id).execute(),
-  ]);
+  const out: string[] = [];
+  let batch = Math.max(32, 2 * count);
+  for (const p of pools) {
+    const last = parseIp(p.last_ip)?.value ?? -1n;
+    const first = parseIp(p.first_ip)?.value ?? 0n;
+    let ip = first > from ? first : from;
+    while (ip <= last && out.length < count) {
+      const candidates: string[] = [];
+      for (; ip <= last && candidates.length < batch; ip++) candidates.push(formatIp(version, ip));
+      const taken = await trx
+        .selectFrom('ip_allocations')
+        .select('ip_address')
+        .where('subnet_id', '=', s.id)
+        .where('ip_address', 'in', candidates)
+        .execute();
+      const used = new Set(taken.map((t) => t.ip_address));
+      for (const c of candidates) if (!used.has(c) && out.length < count) out.push(c);
+      batch = Math.min(2 * batch, MAX_BATCH);
+    }
+    if (out.length >= count) break;
+  }
+  return out;
+}
+
+/** Every allocation of the subnet read at once: the first search on a subnet, and the check before "full". */
+async function freeByFullRead(
+  trx: NetworkDb,
+  s: SubnetRow,
+  pools: SubnetAllocationPool[],
+  count: number,
+): Promise<string[]> {
+  const version = s.ip_version as 4 | 6;
+  const taken = await trx.selectFrom('ip_allocations').select('ip_address').where('subnet_id', '=', s.id).execute();
   const used = new Set(taken.map((t) => parseIp(t.ip_address)?.value));
   const out: string[] = [];
   for (const p of pools) {
