@@ -4,7 +4,8 @@
  *      the openstack CLI flows;
  *   2. the identity, image and network integration tests again on PostgreSQL (STRATA_TEST_DATABASE_URL, or a local cluster when root);
  *   3. Tempest: identity v3 and the interop guideline's identity tests (`npm run conformance -- identity`),
- *      then the keystone-tempest-plugin API tests, then image v2 with the guideline's image tests.
+ *      then the keystone-tempest-plugin API tests, then image v2 with the guideline's image tests, then the
+ *      guideline's network tests.
  * `npm test -- --quick` runs stage 1 only; `--stage <n>` one stage.
  */
 import { spawnSync } from 'node:child_process';
@@ -59,5 +60,8 @@ if (wants(3)) {
     run('Tempest identity conformance', node, ['scripts/conformance.ts', 'identity', '--ci']);
     run('keystone-tempest-plugin API tests', node, ['scripts/conformance.ts', 'identity', '--plugin', '--ci']);
     run('Tempest image conformance', node, ['scripts/conformance.ts', 'image', '--ci']);
+    // The full network set takes ~25 minutes (Tempest sleeps 10 s before each subnet delete): CI runs the
+    // guideline's network tests; `npm run conformance -- network` runs all of them.
+    run('Tempest network interop tests', node, ['scripts/conformance.ts', 'network', '--interop', '--ci']);
   } else console.log('\n== skipped: Tempest (install Debian packages tempest and keystone-tempest-plugin)');
 }
