@@ -138,10 +138,15 @@ export function bodyMembers(
   if (bulk && Array.isArray(b[collection])) {
     const items = b[collection] as unknown[];
     if (items.length === 0) throw badRequest(`Resources required`);
-    return items.map((item) => asObject(item, member));
+    // Neutron also accepts each item wrapped in its member name ({"ports": [{"port": {...}}]}).
+    return items.map((item) => asObject(isWrapped(item, member) ? item[member] : item, member));
   }
   if (!(member in b)) throw badRequest(`Resource body required`);
   return [asObject(b[member], member)];
+}
+
+function isWrapped(item: unknown, member: string): item is Record<string, unknown> {
+  return item !== null && typeof item === 'object' && !Array.isArray(item) && member in item;
 }
 
 function asObject(value: unknown, member: string): Record<string, unknown> {

@@ -3,6 +3,7 @@ import { ApiError } from '../core/errors.ts';
 import type { Caller } from './access.ts';
 import { conflict, notFound } from './errors.ts';
 import { badResource } from './router-gateway.ts';
+import { visiblePorts } from './store/ports.ts';
 import { fixedIpsOf, ROUTER_INTERFACE } from './store/routers.ts';
 import type { FloatingIpRow, NetworkDb, PortRow } from './tables.ts';
 
@@ -27,8 +28,9 @@ export async function resolveAssociation(
     if (fixedIp) throw badResource('floatingip', 'fixed_ip_address cannot be specified without a port_id');
     return { fixed_port_id: null, fixed_ip_address: null, router_id: null };
   }
-  const port = await trx.selectFrom('ports').selectAll().where('id', '=', portId).executeTakeFirst();
-  if (!port || (!caller.isAdmin && port.project_id !== caller.projectId)) throw notFound('port', portId);
+  // A network's owner sees other projects' ports on it, so those get the 400 below rather than a 404.
+  const port = await visiblePorts(trx, caller).where('ports.id', '=', portId).executeTakeFirst();
+  if (!port) throw notFound('port', portId);
   if (port.project_id !== fip.project_id && !caller.isAdmin)
     throw badResource(
       'floatingip',

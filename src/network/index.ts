@@ -18,6 +18,7 @@ import { subnetPoolsRoutes } from './api/subnetpools.ts';
 import { subnetsRoutes } from './api/subnets.ts';
 import { tagsRoutes } from './api/tags.ts';
 import { versionRoutes } from './api/versions.ts';
+import { acceptJsonWithoutContentType } from './body-parser.ts';
 import type { NetworkDeps } from './deps.ts';
 import { neutronErrorBody } from './errors.ts';
 import * as m0001 from './migrations/0001-networks.ts';
@@ -85,6 +86,7 @@ export const network: ServiceModule = {
       start: agent.start,
       stop: agent.stop,
       routes: (app) => {
+        acceptJsonWithoutContentType(app);
         for (const register of ROUTES) register(app, deps);
       },
       describe: () => [`network: tenant networks ${deps.config.network.tenantNetworkType}, ${agent.describe()}`],

@@ -1,5 +1,3 @@
-import { sql } from 'kysely';
-import { isUniqueViolation } from '../core/db/database.ts';
 import { ApiError } from '../core/errors.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
 import { contains, eui64, formatIp, lastOf, parseIp } from './ip-math.ts';
@@ -100,24 +98,42 @@ export async function releaseFixedIps(trx: NetworkDb, portId: string): Promise<v
   }
 }
 
-/** A port's fixed IPs, in allocation order of their subnets. */
+/** A port's fixed IPs, in allocation order of their subnets (IPv4 first, then oldest subnet, then address). */
 export async function fixedIpsOf(db: NetworkDb, portIds: readonly string[]): Promise<Map<string, FixedIp[]>> {
   const out = new Map<string, FixedIp[]>();
   if (portIds.length === 0) return out;
+  // Sorted here, not by ORDER BY: nearly every port has one address, and SQLite sorting the rows of a
+  // 10,000-port list cost more than sorting the few ports that have several.
   const rows = await db
     .selectFrom('ip_allocations')
     .innerJoin('subnets', 'subnets.id', 'ip_allocations.subnet_id')
-    .select(['ip_allocations.port_id', 'ip_allocations.subnet_id', 'ip_allocations.ip_address'])
+    .select([
+      'ip_allocations.port_id',
+      'ip_allocations.subnet_id',
+      'ip_allocations.ip_address',
+      'subnets.ip_version',
+      'subnets.created_at',
+    ])
     .where('ip_allocations.port_id', 'in', portIds)
-    .orderBy('subnets.ip_version')
-    .orderBy('subnets.created_at')
-    .orderBy('ip_allocations.ip_address')
     .execute();
-  for (const r of rows)
-    out.set(r.port_id as string, [
-      ...(out.get(r.port_id as string) ?? []),
-      { subnet_id: r.subnet_id, ip_address: r.ip_address },
-    ]);
+  const listed = new Map<string, typeof rows>();
+  for (const r of rows) {
+    if (r.port_id === null) continue;
+    const list = listed.get(r.port_id);
+    if (list) list.push(r);
+    else listed.set(r.port_id, [r]);
+  }
+  const before = (a: (typeof rows)[number], b: (typeof rows)[number]) =>
+    a.ip_version - b.ip_version ||
+    (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0) ||
+    (a.ip_address < b.ip_address ? -1 : a.ip_address > b.ip_address ? 1 : 0);
+  for (const [portId, list] of listed) {
+    if (list.length > 1) list.sort(before);
+    out.set(
+      portId,
+      list.map((r) => ({ subnet_id: r.subnet_id, ip_address: r.ip_address })),
+    );
+  }
   return out;
 }
 
@@ -166,22 +182,18 @@ function slaacAddress(s: SubnetRow, mac: string): string {
 const ipTaken = (f: FixedIp) =>
   conflict('IpAddressAlreadyAllocated', `IP address ${f.ip_address} already allocated in subnet ${f.subnet_id}`);
 
-/** Inserts one allocation in a savepoint, so a unique violation leaves the transaction usable. */
+/**
+ * Inserts one allocation unless the address is taken. ON CONFLICT DO NOTHING instead of catching the unique
+ * violation: no savepoint is needed to keep the transaction usable (two statements fewer per address, each a
+ * round trip on PostgreSQL), and PostgreSQL still waits for a concurrent insert of the same address to settle.
+ */
 async function tryInsert(trx: NetworkDb, ctx: AllocationContext, subnet: SubnetRow, ip: string): Promise<boolean> {
-  await sql`SAVEPOINT ipam_allocate`.execute(trx);
-  try {
-    await trx
-      .insertInto('ip_allocations')
-      .values({ subnet_id: subnet.id, ip_address: ip, network_id: ctx.networkId, port_id: ctx.portId })
-      .execute();
-    await sql`RELEASE SAVEPOINT ipam_allocate`.execute(trx);
-    return true;
-  } catch (err) {
-    await sql`ROLLBACK TO SAVEPOINT ipam_allocate`.execute(trx);
-    await sql`RELEASE SAVEPOINT ipam_allocate`.execute(trx);
-    if (isUniqueViolation(err)) return false;
-    throw err;
-  }
+  const result = await trx
+    .insertInto('ip_allocations')
+    .values({ subnet_id: subnet.id, ip_address: ip, network_id: ctx.networkId, port_id: ctx.portId })
+    .onConflict((oc) => oc.columns(['subnet_id', 'ip_address']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 async function take(

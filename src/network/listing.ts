@@ -192,8 +192,10 @@ function applyTagFilters(query: AnyQuery, q: ListQuery, table: string, resourceT
 const unique = (xs: string[]) => [...new Set(xs)];
 
 /**
- * The page and Neutron's `<collection>_links`: `next` when the page is full (more rows were found), `previous`
- * when this page started at a marker. `rows` may hold one row more than the limit (see applyListQuery).
+ * The page and Neutron's `<collection>_links`, by Neutron's rules: `next` unless a forward page came back short,
+ * `previous` unless a reversed page came back short, so a full last page still links to an (empty) next page and
+ * a forward first page links back. A link's marker is the page's last (next) or first (previous) item; an empty
+ * page's links carry no marker. `rows` may hold one row more than the limit (see applyListQuery).
  */
 export function pageOf<T extends { id: string }>(
   rows: T[],
@@ -202,29 +204,21 @@ export function pageOf<T extends { id: string }>(
   rawQuery: string,
 ): { items: T[]; links?: { rel: string; href: string }[] } {
   if (q.limit === undefined) return { items: q.pageReverse ? rows.reverse() : rows };
-  const more = rows.length > q.limit;
   let items = rows.slice(0, q.limit);
   if (q.pageReverse) items = items.reverse();
+  const short = items.length < q.limit;
   const links: { rel: string; href: string }[] = [];
   const base = new URLSearchParams(rawQuery);
   base.delete('marker');
   base.delete('page_reverse');
-  const link = (rel: string, marker: string, reverse: boolean) => {
+  const link = (rel: string, marker: string | undefined, reverse: boolean) => {
     const params = new URLSearchParams(base);
-    params.set('marker', marker);
+    if (marker !== undefined) params.set('marker', marker);
     if (reverse) params.set('page_reverse', 'True');
     links.push({ rel, href: `${url}?${params.toString()}` });
   };
-  if (items.length > 0) {
-    const [first, last] = [items[0], items[items.length - 1]];
-    if (q.pageReverse) {
-      if (more) link('previous', first.id, true);
-      link('next', last.id, false);
-    } else {
-      if (more) link('next', last.id, false);
-      if (q.marker) link('previous', first.id, true);
-    }
-  }
+  if (!(short && !q.pageReverse)) link('next', items.at(-1)?.id, false);
+  if (!(short && q.pageReverse)) link('previous', items[0]?.id, true);
   return { items, links: links.length ? links : undefined };
 }
 

@@ -10,7 +10,7 @@ import { checkQuota } from './quotas.ts';
 import { mtuOf, requestedSegment, type Segment, tenantSegment } from './segments.ts';
 import { newStandardColumns } from './standard-attrs.ts';
 import { insertNetwork } from './store/networks.ts';
-import { shareWithEveryone } from './store/rbac.ts';
+import { makeExternal, shareWithEveryone } from './store/rbac.ts';
 import type { NetworkDb, NetworkRow } from './tables.ts';
 
 /** Checks one create body (policy included) and returns what to insert; nothing is written yet. */
@@ -40,7 +40,7 @@ export function ownerOf(caller: Caller, requested: string | undefined): string {
   return requested;
 }
 
-/** Allocates the segment and inserts the network (and its '*' RBAC policy when shared), in `trx`. */
+/** Allocates the segment and inserts the network (and its '*' RBAC policies when shared or external), in `trx`. */
 export async function insertNewNetwork(
   trx: NetworkDb,
   deps: NetworkDeps,
@@ -76,6 +76,7 @@ export async function insertNewNetwork(
     throw err;
   }
   if (row.shared) await shareWithEveryone(trx, row.id, projectId);
+  if (row.external) await makeExternal(trx, row.id, projectId);
   return row;
 }
 

@@ -1,6 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
-import { isUniqueViolation } from '../core/db/database.ts';
 import { ApiError } from '../core/errors.ts';
 import { ensureDefaultSecurityGroup } from './default-security-group.ts';
 import type { NetworkDeps } from './deps.ts';
@@ -125,9 +123,10 @@ export async function insertPort(trx: NetworkDb, deps: NetworkDeps, values: Port
     values.fixed_ips,
   );
   const groups = await groupsFor(trx, deps, values, portSecurity);
-  await bindSecurityGroups(trx, row.id, groups);
-  await setAddressPairs(trx, row, portSecurity, values.allowed_address_pairs ?? []);
-  await setDhcpOpts(trx, row.id, values.extra_dhcp_opts ?? [], false);
+  // A new port has nothing to replace: the DELETEs an update needs are skipped (each is a round trip on PostgreSQL).
+  await bindSecurityGroups(trx, row.id, groups, false);
+  await setAddressPairs(trx, row, portSecurity, values.allowed_address_pairs ?? [], false);
+  if (values.extra_dhcp_opts?.length) await setDhcpOpts(trx, row.id, values.extra_dhcp_opts, false);
   return row;
 }
 
@@ -163,8 +162,13 @@ export async function checkSecurityGroups(trx: NetworkDb, ids: string[], project
   }
 }
 
-export async function bindSecurityGroups(trx: NetworkDb, portId: string, groups: string[]): Promise<void> {
-  await trx.deleteFrom('port_security_group_bindings').where('port_id', '=', portId).execute();
+export async function bindSecurityGroups(
+  trx: NetworkDb,
+  portId: string,
+  groups: string[],
+  replace = true,
+): Promise<void> {
+  if (replace) await trx.deleteFrom('port_security_group_bindings').where('port_id', '=', portId).execute();
   if (groups.length)
     await trx
       .insertInto('port_security_group_bindings')
@@ -177,6 +181,7 @@ export async function setAddressPairs(
   port: Pick<PortRow, 'id' | 'mac_address'>,
   portSecurity: boolean,
   pairs: { ip_address: string; mac_address?: string }[],
+  replace = true,
 ): Promise<void> {
   if (pairs.length && !portSecurity)
     throw conflict(
@@ -200,7 +205,7 @@ export async function setAddressPairs(
       );
     keys.add(key);
   }
-  await trx.deleteFrom('port_allowed_address_pairs').where('port_id', '=', port.id).execute();
+  if (replace) await trx.deleteFrom('port_allowed_address_pairs').where('port_id', '=', port.id).execute();
   if (rows.length) await trx.insertInto('port_allowed_address_pairs').values(rows).execute();
 }
 
@@ -228,23 +233,22 @@ export async function setDhcpOpts(
   }
 }
 
-/** Inserts the row; a generated MAC that collides is drawn again, a requested one is Neutron's 409. */
+/**
+ * Inserts the row; a generated MAC that collides is drawn again, a requested one is Neutron's 409. A collision
+ * is ON CONFLICT DO NOTHING inserting no row, so no savepoint is needed to go on in the same transaction.
+ */
 async function insertWithMac(trx: NetworkDb, deps: NetworkDeps, row: PortRow, requested: boolean): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     if (!requested) row.mac_address = generateMac(deps.config.network.baseMac);
-    await sql`SAVEPOINT port_mac`.execute(trx);
-    try {
-      await trx.insertInto('ports').values(row).execute();
-      await sql`RELEASE SAVEPOINT port_mac`.execute(trx);
-      return;
-    } catch (err) {
-      await sql`ROLLBACK TO SAVEPOINT port_mac`.execute(trx);
-      await sql`RELEASE SAVEPOINT port_mac`.execute(trx);
-      if (!isUniqueViolation(err)) throw err;
-      if (requested) throw macInUse(row.network_id, row.mac_address);
-      if (attempt >= 15)
-        throw conflict('MacAddressGenerationFailure', `Unable to generate unique mac on network ${row.network_id}.`);
-    }
+    const result = await trx
+      .insertInto('ports')
+      .values(row)
+      .onConflict((oc) => oc.columns(['network_id', 'mac_address']).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 1) return;
+    if (requested) throw macInUse(row.network_id, row.mac_address);
+    if (attempt >= 15)
+      throw conflict('MacAddressGenerationFailure', `Unable to generate unique mac on network ${row.network_id}.`);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Caller } from './access.ts';
 import type { NetworkDeps } from './deps.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
+import { bindRouterPort } from './l3-port-binding.ts';
 import { createInternalPort, deleteInternalPort } from './port-create.ts';
 import type { GatewayInfo } from './router-view.ts';
 import { findVisibleNetwork } from './store/networks.ts';
@@ -62,6 +63,7 @@ export async function applyGateway(
     admin_state_up: true,
     security_groups: null,
   });
+  await bindRouterPort(trx, deps, port.id);
   return { gw_port_id: port.id, gw_network_id: network.id, enable_snat: enableSnat ? 1 : 0 };
 }
 

@@ -3,6 +3,7 @@ import type { Caller } from './access.ts';
 import type { NetworkDeps } from './deps.ts';
 import { conflict, notFound } from './errors.ts';
 import { cidrsOverlap } from './l3-cidr.ts';
+import { bindRouterPort } from './l3-port-binding.ts';
 import { createInternalPort, deleteInternalPort } from './port-create.ts';
 import { badResource } from './router-gateway.ts';
 import { routesVia } from './router-routes.ts';
@@ -55,7 +56,7 @@ export async function addInterface(
   router: RouterRow,
   target: { subnetId?: string; portId?: string },
 ): Promise<InterfaceInfo> {
-  if (target.portId) return addByPort(trx, caller, router, target.portId);
+  if (target.portId) return addByPort(trx, deps, caller, router, target.portId);
   const subnet = await visibleSubnet(trx, caller, target.subnetId as string);
   if (!subnet.gateway_ip) throw badResource('router', 'Subnet for router interface must have a gateway IP');
   if (!caller.isAdmin && subnet.project_id !== caller.projectId && !(await rbacShared(trx, caller, subnet)))
@@ -73,10 +74,17 @@ export async function addInterface(
     admin_state_up: true,
     security_groups: null,
   });
+  await bindRouterPort(trx, deps, port.id);
   return info(router.id, port.project_id, port.id, port.network_id, [subnet.id]);
 }
 
-async function addByPort(trx: NetworkDb, caller: Caller, router: RouterRow, portId: string): Promise<InterfaceInfo> {
+async function addByPort(
+  trx: NetworkDb,
+  deps: NetworkDeps,
+  caller: Caller,
+  router: RouterRow,
+  portId: string,
+): Promise<InterfaceInfo> {
   const port = await trx.selectFrom('ports').selectAll().where('id', '=', portId).executeTakeFirst();
   if (!port || (!caller.isAdmin && port.project_id !== caller.projectId)) throw notFound('port', portId);
   if (port.device_id)
@@ -102,6 +110,7 @@ async function addByPort(trx: NetworkDb, caller: Caller, router: RouterRow, port
     .set({ device_id: router.id, device_owner: ROUTER_INTERFACE, ...bumped(port) })
     .where('id', '=', port.id)
     .execute();
+  await bindRouterPort(trx, deps, port.id);
   return info(
     router.id,
     port.project_id,

@@ -65,7 +65,8 @@ export function checkIfMatch(req: FastifyRequest, row: Pick<StandardColumns, 're
   const header = req.headers['if-match'];
   if (header === undefined) return;
   for (const part of String(header).split(',')) {
-    const m = /^\s*revision_number=(\d+)\s*$/.exec(part);
+    // Neutron reads the number as any int: a stale `revision_number=-1` is a 412, not a 400.
+    const m = /^\s*revision_number=(-?\d+)\s*$/.exec(part);
     if (!m) throw new ApiError(400, 'HTTPBadRequest', `Invalid If-Match header: ${part.trim()}`);
     if (Number(m[1]) !== row.revision_number)
       throw new ApiError(

@@ -8,7 +8,7 @@ import { contains, formatIp, parseIp } from './ip-math.ts';
 import { ownerOf } from './network-create.ts';
 import { checkQuota } from './quotas.ts';
 import { newStandardColumns } from './standard-attrs.ts';
-import { findVisibleNetwork } from './store/networks.ts';
+import { bumpNetworkRevision, findVisibleNetwork } from './store/networks.ts';
 import { replaceDns, replacePools, replaceRoutes } from './store/subnets.ts';
 import {
   checkGateway,
@@ -110,6 +110,7 @@ export async function createSubnet(
     dns_publish_fixed_ip: values.dns_publish_fixed_ip ? 1 : 0,
   };
   await trx.insertInto('subnets').values(row).execute();
+  await bumpNetworkRevision(trx, network.id); // a subnet revises its network, as in Neutron
   await replacePools(trx, row.id, pools);
   await replaceDns(trx, row.id, dns);
   await replaceRoutes(trx, row.id, routes);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Caller, callerOf, enforce, enforceAttributes } from '../access.ts';
 import { bodyMembers, parseCreate, parseUpdate } from '../attributes.ts';
 import type { NetworkDeps } from '../deps.ts';
-import { conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
 import { applyListQuery, type ListQuery, pageOf, parseListQuery, pickFields } from '../listing.ts';
 import { ownerOf } from '../network-create.ts';
 import { notifyChange } from '../notifications.ts';
@@ -78,6 +78,11 @@ export function addressScopesRoutes(app: ServiceApp, deps: NetworkDeps): void {
       const [before] = await viewsOf(trx, [row]);
       enforce(req, 'update_address_scope', before);
       enforceAttributes(req, 'update', 'address_scope', ['shared'], changes, before);
+      if (row.shared && changes.shared === false)
+        throw badRequest(
+          `Unable to update address scope ${row.id} : Shared address scope can't be unshared.`,
+          'AddressScopeUpdateError',
+        );
       const set: Partial<AddressScopeRow> = { ...bumped(row) };
       if ('name' in changes) set.name = changes.name as string;
       if ('description' in changes) set.description = changes.description as string;

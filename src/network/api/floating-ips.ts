@@ -163,6 +163,9 @@ export function floatingIpsRoutes(app: ServiceApp, deps: NetworkDeps): void {
       checkIfMatch(req, row);
       enforce(req, 'delete_floatingip', ownerTarget(row));
       const [view] = await viewsFor(trx, [row]);
+      // Neutron refuses to delete a floating IP while port forwardings still use it.
+      if ((await forwardingsOf(trx, [row.id])).has(row.id))
+        throw conflict('FipInUseByPortForwarding', `Floating IP ${row.id} in use by Port Forwarding resources.`);
       await deleteFloatingIpRow(trx, row.id);
       await deleteInternalPort(trx, deps, row.floating_port_id);
       return [row, view] as const;
@@ -183,14 +186,18 @@ async function associationAfter(
   row: FloatingIpRow,
   changes: Record<string, unknown>,
 ): Promise<Association> {
-  if ('port_id' in changes)
-    return resolveAssociation(
+  // An empty update body disassociates, as it did before floating IPs had other attributes (Neutron keeps that).
+  if ('port_id' in changes || Object.keys(changes).length === 0) {
+    const assoc = await resolveAssociation(
       trx,
       caller,
       row,
-      changes.port_id as string | null,
+      (changes.port_id ?? null) as string | null,
       changes.fixed_ip_address as string | null | undefined,
     );
+    // A floating IP serving port forwardings (no fixed port of its own) keeps their router.
+    return assoc.fixed_port_id || row.fixed_port_id ? assoc : { ...assoc, router_id: row.router_id };
+  }
   if (row.fixed_port_id) {
     const fixed = 'fixed_ip_address' in changes ? (changes.fixed_ip_address as string | null) : row.fixed_ip_address;
     return resolveAssociation(trx, caller, row, row.fixed_port_id, fixed);

@@ -25,7 +25,7 @@ interface SubnetAvailability {
   subnet_name: string;
   cidr: string;
   ip_version: number;
-  total_ips: number;
+  total_ips: bigint;
   used_ips: number;
 }
 
@@ -73,8 +73,8 @@ async function availabilities(db: NetworkDb, deps: NetworkDeps, q: ListQuery): P
       network_name: n.name,
       project_id: n.project_id,
       tenant_id: n.project_id,
-      subnet_ip_availability: mine,
-      total_ips: mine.reduce((sum, s) => sum + s.total_ips, 0),
+      subnet_ip_availability: mine.map((s) => ({ ...s, total_ips: exactJson(s.total_ips) })),
+      total_ips: exactJson(mine.reduce((sum, s) => sum + s.total_ips, 0n)),
       used_ips: mine.reduce((sum, s) => sum + s.used_ips, 0),
     });
   }
@@ -124,13 +124,22 @@ async function subnetsOf(
         subnet_name: s.name,
         cidr: s.cidr,
         ip_version: s.ip_version,
-        // IPv6 pools pass 2^53; JSON numbers cannot say more.
-        total_ips: Number(total),
+        total_ips: total,
         used_ips: usedBy.get(s.id) ?? 0,
       },
     ]);
   }
   return out;
+}
+
+/**
+ * A count as an exact JSON integer: an IPv6 /64 holds 2^64 - 2 addresses, past a double's precision, and
+ * Neutron's clients (Python) read the exact value.
+ */
+function exactJson(n: bigint): unknown {
+  if (n <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(n);
+  // JSON.rawJSON (ES2025, in Node since 21) is not in TypeScript's lib yet.
+  return (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON(n.toString());
 }
 
 function poolSize(first: string, last: string): bigint {

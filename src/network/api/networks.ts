@@ -8,9 +8,10 @@ import { insertNewNetwork, parseNetworkCreate, withSegmentRetry } from '../netwo
 import { beforeNetworkDelete } from '../network-lifecycle.ts';
 import { GUARDED_NETWORK_ATTRS, NETWORK_ATTRS, networkViewFor, PROVIDER_ATTRS } from '../network-view.ts';
 import { notifyChange } from '../notifications.ts';
+import { mtuOf } from '../segments.ts';
 import { bumped, checkIfMatch } from '../standard-attrs.ts';
 import { deleteNetworkRow, findVisibleNetwork, sharedWith, updateNetwork, visibleNetworks } from '../store/networks.ts';
-import { shareWithEveryone, unshareWithEveryone } from '../store/rbac.ts';
+import { makeExternal, makeInternal, shareWithEveryone, unshareWithEveryone } from '../store/rbac.ts';
 import { subnetIdsOf } from '../store/subnets.ts';
 import { tagsOf } from '../store/tags.ts';
 import type { NetworkDb, NetworkRow } from '../tables.ts';
@@ -73,10 +74,14 @@ export function networksRoutes(app: ServiceApp, deps: NetworkDeps): void {
       const [before] = await viewsFor(req, trx, caller, [row]);
       enforce(req, 'update_network', before);
       enforceAttributes(req, 'update', 'network', GUARDED_NETWORK_ATTRS, changes, before);
-      await updateNetwork(trx, row.id, { ...columnsOf(row, changes), ...bumped(row) });
+      await updateNetwork(trx, row.id, { ...columnsOf(deps.config, row, changes), ...bumped(row) });
       if ('shared' in changes && Boolean(changes.shared) !== Boolean(row.shared)) {
         if (changes.shared) await shareWithEveryone(trx, row.id, row.project_id);
         else await unshareWithEveryone(trx, row.id);
+      }
+      if ('router:external' in changes && Boolean(changes['router:external']) !== Boolean(row.external)) {
+        if (changes['router:external']) await makeExternal(trx, row.id, row.project_id);
+        else await makeInternal(trx, row.id);
       }
       return (await visibleOr404(trx, caller, row.id)) as NetworkRow;
     });
@@ -102,9 +107,10 @@ export function networksRoutes(app: ServiceApp, deps: NetworkDeps): void {
 }
 
 type ServiceApp = import('../../core/http/service.ts').ServiceApp;
+type Config = NetworkDeps['config'];
 
 /** Columns an update writes; provider attributes cannot change once the segment is allocated. */
-function columnsOf(row: NetworkRow, changes: Record<string, unknown>): Partial<NetworkRow> {
+function columnsOf(config: Config, row: NetworkRow, changes: Record<string, unknown>): Partial<NetworkRow> {
   for (const attr of PROVIDER_ATTRS) {
     if (!(attr in changes)) continue;
     const current = {
@@ -125,9 +131,9 @@ function columnsOf(row: NetworkRow, changes: Record<string, unknown>): Partial<N
   if ('port_security_enabled' in changes) out.port_security_enabled = bool(changes.port_security_enabled);
   if ('dns_domain' in changes) out.dns_domain = changes.dns_domain as string;
   if ('mtu' in changes) {
-    const max = row.network_type === 'vxlan' ? row.mtu : Number.POSITIVE_INFINITY;
-    if ((changes.mtu as number) > Math.max(max, row.mtu))
-      throw badRequest(`Requested MTU is too big, maximum is ${row.mtu}`, 'InvalidInput');
+    // The segment's limit, not the current value: a network made with a small MTU may grow up to it.
+    const max = mtuOf(config, row);
+    if ((changes.mtu as number) > max) throw badRequest(`Requested MTU is too big, maximum is ${max}`, 'InvalidInput');
     out.mtu = changes.mtu as number;
   }
   return out;

@@ -12,7 +12,7 @@ import { notifyChange } from '../notifications.ts';
 import { checkQuota } from '../quotas.ts';
 import { isoNow } from '../standard-attrs.ts';
 import { findVisibleNetwork } from '../store/networks.ts';
-import { mirrorWildcard, portsWouldLoseAccess, RBAC_OBJECTS } from '../store/rbac-policies.ts';
+import { externalInUse, mirrorWildcard, portsWouldLoseAccess, RBAC_OBJECTS } from '../store/rbac-policies.ts';
 import type { NetworkDb, RbacRow } from '../tables.ts';
 
 interface IdParams {
@@ -122,7 +122,7 @@ export function rbacPoliciesRoutes(app: ServiceApp, deps: NetworkDeps): void {
       const next: RbacRow = { ...row, target_project: changes.target_tenant as string, updated_at: isoNow() };
       enforce(req, 'update_rbac_policy:target_tenant', rbacView(next));
       await checkOwnsNetwork(trx, caller, row.object_id);
-      await refuseIfInUse(trx, deps, row);
+      await refuseIfInUse(trx, deps, row, next.target_project);
       if (await sameExists(trx, next)) throw duplicate();
       await trx
         .updateTable('network_rbacs')
@@ -185,17 +185,26 @@ async function checkOwnsNetwork(db: NetworkDb, caller: Caller, networkId: string
     throw invalidInput('Only admins can manipulate policies on networks they do not own');
 }
 
-/** A project losing access to a network must have no ports left on it (409 RbacPolicyInUse). */
-async function refuseIfInUse(db: NetworkDb, deps: NetworkDeps, row: RbacRow): Promise<void> {
-  if (row.object_type !== 'network' || row.action !== 'access_as_shared') return;
+/**
+ * A project losing shared access to a network must have no ports left on it, and one losing external access no
+ * router gateway on it (409 RbacPolicyInUse). `newProject` is an update's new target.
+ */
+async function refuseIfInUse(db: NetworkDb, deps: NetworkDeps, row: RbacRow, newProject?: string): Promise<void> {
+  if (row.object_type !== 'network') return;
+  const inUse = (details: string) =>
+    conflict(
+      'RbacPolicyInUse',
+      `RBAC policy on object ${row.object_id} cannot be removed because other objects depend on it.\nDetails: ${details}`,
+    );
+  if (row.action === 'access_as_external') {
+    if (await externalInUse(db, deps, row, newProject))
+      throw inUse('There are routers attached to this network that depend on this policy for access.');
+    return;
+  }
   const net = await db.selectFrom('networks').select('project_id').where('id', '=', row.object_id).executeTakeFirst();
   if (!net) return;
   if (await portsWouldLoseAccess(db, deps, row.object_id, net.project_id, row.id, row.target_project))
-    throw conflict(
-      'RbacPolicyInUse',
-      `RBAC policy on object ${row.object_id} cannot be removed because other objects depend on it.\n` +
-        `Details: Unable to reconfigure sharing settings for network ${row.object_id}. Multiple tenants are using it.`,
-    );
+    throw inUse(`Unable to reconfigure sharing settings for network ${row.object_id}. Multiple tenants are using it.`);
 }
 
 async function sameExists(db: NetworkDb, row: RbacRow): Promise<boolean> {

@@ -6,6 +6,7 @@ import { routerChanged } from '../agent-notify.ts';
 import { bodyMembers, parseCreate, parseUpdate } from '../attributes.ts';
 import type { NetworkDeps } from '../deps.ts';
 import { conflict, notFound } from '../errors.ts';
+import { routerPortsChanged } from '../l3-port-binding.ts';
 import { applyListQuery, type ListQuery, pageOf, parseListQuery, pickFields } from '../listing.ts';
 import { ownerOf } from '../network-create.ts';
 import { notifyChange } from '../notifications.ts';
@@ -93,6 +94,7 @@ export function routersRoutes(app: ServiceApp, deps: NetworkDeps): void {
     });
     const [view] = await viewsFor(req, deps.db, [row]);
     await notifyChange(deps, 'router', 'create', view);
+    await routerPortsChanged(deps, null, row.gw_port_id);
     await routerChanged(deps, row.id);
     reply.code(201);
     return { router: view };
@@ -102,8 +104,9 @@ export function routersRoutes(app: ServiceApp, deps: NetworkDeps): void {
     const caller = callerOf(req);
     const [input] = bodyMembers(req.body, 'router', 'routers', false);
     const changes = parseUpdate(ROUTER_ATTRS, input);
-    const updated = await deps.db.transaction().execute(async (trx) => {
+    const [old, updated] = await deps.db.transaction().execute(async (trx) => {
       let row = await visibleOr404(trx, caller, req.params.router_id);
+      const old = row;
       checkIfMatch(req, row);
       const [before] = await viewsFor(req, trx, [row]);
       const target = { ...before, project_id: row.project_id, tenant_id: row.project_id };
@@ -123,17 +126,18 @@ export function routersRoutes(app: ServiceApp, deps: NetworkDeps): void {
       row = { ...row, ...columns };
       if ('routes' in changes) columns.routes = JSON.stringify(await checkRoutes(trx, row, changes.routes as Route[]));
       await updateRouter(trx, row.id, { ...columns, ...bumped(row) });
-      return (await visibleOr404(trx, caller, row.id)) as RouterRow;
+      return [old, (await visibleOr404(trx, caller, row.id)) as RouterRow] as const;
     });
     const [view] = await viewsFor(req, deps.db, [updated]);
     await notifyChange(deps, 'router', 'update', view);
+    await routerPortsChanged(deps, gatewayPort(old), updated.gw_port_id);
     await routerChanged(deps, updated.id);
     return { router: view };
   });
 
   app.delete<{ Params: IdParams }>('/v2.0/routers/:router_id', async (req, reply) => {
     const caller = callerOf(req);
-    const view = await deps.db.transaction().execute(async (trx) => {
+    const [row, view] = await deps.db.transaction().execute(async (trx) => {
       const row = await visibleOr404(trx, caller, req.params.router_id);
       checkIfMatch(req, row);
       const [before] = await viewsFor(req, trx, [row]);
@@ -142,9 +146,10 @@ export function routersRoutes(app: ServiceApp, deps: NetworkDeps): void {
         throw conflict('RouterInUse', `Router ${row.id} still has ports`);
       await removeGatewayPort(trx, deps, row);
       await deleteRouterRow(trx, row.id);
-      return before;
+      return [row, before] as const;
     });
     await notifyChange(deps, 'router', 'delete', view);
+    await routerPortsChanged(deps, gatewayPort(row), null);
     await routerChanged(deps, req.params.router_id);
     return reply.code(204).send();
   });
@@ -170,10 +175,16 @@ export function routersRoutes(app: ServiceApp, deps: NetworkDeps): void {
         publisher_id: 'network',
         payload: { router_interface: payload },
       });
+      if (action === 'add_router_interface') await routerPortsChanged(deps, null, result.port_id);
+      else await routerPortsChanged(deps, { id: result.port_id, network_id: result.network_id }, null);
       await routerChanged(deps, result.id);
       return payload;
     });
   }
+}
+
+function gatewayPort(row: RouterRow): { id: string; network_id?: string } | null {
+  return row.gw_port_id ? { id: row.gw_port_id, network_id: row.gw_network_id ?? undefined } : null;
 }
 
 /** The rules on the gateway and each of its sub-attributes the client gave (enable_snat, fixed IPs: admin). */

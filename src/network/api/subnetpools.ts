@@ -9,7 +9,14 @@ import { ownerOf } from '../network-create.ts';
 import { notifyChange } from '../notifications.ts';
 import { bumped, checkIfMatch, newStandardColumns } from '../standard-attrs.ts';
 import { tagsOf } from '../store/tags.ts';
-import { checkBounds, compactPrefixes, SUBNETPOOL_ATTRS, subnetPoolView } from '../subnetpool-view.ts';
+import { checkPoolUpdateAllowed, checkScopeAssociation } from '../subnetpool-scope.ts';
+import {
+  checkBounds,
+  checkPrefixesGrow,
+  compactPrefixes,
+  SUBNETPOOL_ATTRS,
+  subnetPoolView,
+} from '../subnetpool-view.ts';
 import type { NetworkDb, SubnetPoolRow } from '../tables.ts';
 
 type ServiceApp = import('../../core/http/service.ts').ServiceApp;
@@ -64,18 +71,15 @@ export function subnetPoolsRoutes(app: ServiceApp, deps: NetworkDeps): void {
       enforce(req, 'update_subnetpool', before);
       enforceAttributes(req, 'update', 'subnetpool', ['is_default'], changes, before);
       const set: Partial<SubnetPoolRow> = { ...bumped(row) };
+      if (row.address_scope_id) await checkPoolUpdateAllowed(trx, caller, row.id, row.address_scope_id);
+      const oldPrefixes = before.prefixes as string[];
+      let prefixes = oldPrefixes;
       if (changes.prefixes) {
-        const { version, prefixes } = compactPrefixes([
-          ...(before.prefixes as string[]),
-          ...(changes.prefixes as string[]),
-        ]);
-        if (version !== row.ip_version)
+        const compact = compactPrefixes(changes.prefixes as string[]);
+        if (compact.version !== row.ip_version)
           throw badRequest('Cannot mix IPv4 and IPv6 prefixes in a subnet pool.', 'PrefixVersionMismatch');
-        await trx.deleteFrom('subnetpool_prefixes').where('subnetpool_id', '=', row.id).execute();
-        await trx
-          .insertInto('subnetpool_prefixes')
-          .values(prefixes.map((cidr) => ({ subnetpool_id: row.id, cidr })))
-          .execute();
+        checkPrefixesGrow(oldPrefixes, compact.prefixes);
+        prefixes = compact.prefixes;
       }
       for (const k of [
         'name',
@@ -91,7 +95,19 @@ export function subnetPoolsRoutes(app: ServiceApp, deps: NetworkDeps): void {
       const next = { ...row, ...set };
       checkBounds(row.ip_version as 4 | 6, next.min_prefixlen, next.max_prefixlen, next.default_prefixlen);
       if (set.is_default) await checkOneDefault(trx, row.ip_version, row.id);
-      if (set.address_scope_id) await checkScope(trx, caller, set.address_scope_id, row.ip_version);
+      if (next.address_scope_id)
+        await checkScopeAssociation(trx, caller, next.address_scope_id, {
+          id: row.id,
+          version: row.ip_version,
+          prefixes,
+        });
+      if (changes.prefixes) {
+        await trx.deleteFrom('subnetpool_prefixes').where('subnetpool_id', '=', row.id).execute();
+        await trx
+          .insertInto('subnetpool_prefixes')
+          .values(prefixes.map((cidr) => ({ subnetpool_id: row.id, cidr })))
+          .execute();
+      }
       await trx.updateTable('subnetpools').set(set).where('id', '=', row.id).execute();
       return next;
     });
@@ -140,9 +156,10 @@ async function createPool(req: FastifyRequest, trx: NetworkDb, caller: Caller, i
   checkBounds(version, min, max, def);
   if (values.is_default) await checkOneDefault(trx, version);
   const scope = (values.address_scope_id as string | null | undefined) ?? null;
-  if (scope) await checkScope(trx, caller, scope, version);
+  const id = randomUUID();
+  if (scope) await checkScopeAssociation(trx, caller, scope, { id, version, prefixes });
   const row: SubnetPoolRow = {
-    ...newStandardColumns(randomUUID(), projectId, values.description as string),
+    ...newStandardColumns(id, projectId, values.description as string),
     name: values.name as string,
     ip_version: version,
     default_prefixlen: def,
@@ -173,17 +190,6 @@ async function checkOneDefault(trx: NetworkDb, version: number, except = ''): Pr
     throw badRequest(
       'Invalid input for operation: A default subnetpool for this IP family has already been set. Only one default may exist per IP family.',
       'InvalidInput',
-    );
-}
-
-async function checkScope(trx: NetworkDb, caller: Caller, id: string, version: number): Promise<void> {
-  const scope = await trx.selectFrom('address_scopes').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!scope || !(caller.isAdmin || scope.shared || scope.project_id === caller.projectId))
-    throw notFound('address_scope', id);
-  if (scope.ip_version !== version)
-    throw badRequest(
-      `Invalid input for operation: Illegal subnetpool association: subnetpool cannot be associated with address scope ${id} because subnetpool ip_version is not ${scope.ip_version}.`,
-      'IllegalSubnetPoolIpVersionAssociationWithAddressScope',
     );
 }
 

@@ -1,13 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import { type Caller, callerOf, enforce, hideAttributes } from '../access.ts';
 import { networkChanged } from '../agent-notify.ts';
-import { bodyMembers } from '../attributes.ts';
+import { bodyMembers, v } from '../attributes.ts';
 import type { NetworkDeps } from '../deps.ts';
 import { conflict, notFound } from '../errors.ts';
 import { applyListQuery, type ListQuery, pageOf, parseListQuery, pickFields } from '../listing.ts';
 import { notifyChange } from '../notifications.ts';
 import { checkIfMatch } from '../standard-attrs.ts';
-import { deleteSubnetRow, subnetChildren, visibleSubnets } from '../store/subnets.ts';
+import { bumpNetworkRevision } from '../store/networks.ts';
+import { deleteSubnetRow, subnetChildren, visibleSubnets, whereNetworkShared } from '../store/subnets.ts';
 import { tagsOf } from '../store/tags.ts';
 import { createSubnet, subnetTarget } from '../subnet-create.ts';
 import { isAutoAddress } from '../subnet-rules.ts';
@@ -25,16 +26,12 @@ interface IdParams {
 export function subnetsRoutes(app: ServiceApp, deps: NetworkDeps): void {
   app.get('/v2.0/subnets', async (req) => {
     const caller = callerOf(req);
-    const q = parseListQuery(req.query as Record<string, string>, SUBNET_ATTRS);
+    const q = parseListQuery(req.query as Record<string, string>, SUBNET_ATTRS, ['shared']);
     const marker = q.marker ? await visibleOr404(deps.db, caller, q.marker) : undefined;
-    const rows = await applyListQuery(
-      visibleSubnets(deps.db, caller),
-      q,
-      SUBNET_ATTRS,
-      'subnets',
-      'subnet',
-      marker,
-    ).execute();
+    let query = visibleSubnets(deps.db, caller);
+    const shared = [...new Set((q.extra.get('shared') ?? []).map((s) => v.boolean()(s, 'shared') as boolean))];
+    if (shared.length === 1) query = whereNetworkShared(query, caller, shared[0]);
+    const rows = await applyListQuery(query, q, SUBNET_ATTRS, 'subnets', 'subnet', marker).execute();
     const { items, links } = pageOf(rows, q, deps.url('/v2.0/subnets'), req.url.split('?')[1] ?? '');
     const views = await subnetViews(req, deps.db, items, q);
     return links ? { subnets: views, subnets_links: links } : { subnets: views };
@@ -91,6 +88,7 @@ export function subnetsRoutes(app: ServiceApp, deps: NetworkDeps): void {
       enforce(req, 'delete_subnet', subnetTarget(before, network));
       await checkSubnetUnused(trx, row);
       await deleteSubnetRow(trx, row.id);
+      await bumpNetworkRevision(trx, row.network_id); // a subnet revises its network, as in Neutron
       return before;
     });
     await notifyChange(deps, 'subnet', 'delete', view);

@@ -1,12 +1,14 @@
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Caller } from '../access.ts';
+import { isoNow } from '../standard-attrs.ts';
 import type { NetworkRow, NetworkTables } from '../tables.ts';
 
 type Db = Kysely<NetworkTables>;
 
 /**
- * Networks the caller may see: their own, shared ones (to everyone, or to their project by RBAC), and
- * external ones; an admin sees all. Neutron answers 404 for the rest, as if they did not exist.
+ * Networks the caller may see: their own, and those an RBAC policy (shared or external) opens to their project
+ * or to everyone; an admin sees all. Neutron answers 404 for the rest, as if they did not exist. An external
+ * network is visible only through its `access_as_external` policies, which `router:external` maintains.
  */
 export function visibleNetworks(db: Db, caller: Caller): SelectQueryBuilder<NetworkTables, 'networks', NetworkRow> {
   const q = db.selectFrom('networks').selectAll('networks');
@@ -15,7 +17,6 @@ export function visibleNetworks(db: Db, caller: Caller): SelectQueryBuilder<Netw
     eb.or([
       eb('networks.project_id', '=', caller.projectId),
       eb('networks.shared', '=', 1),
-      eb('networks.external', '=', 1),
       eb(
         'networks.id',
         'in',
@@ -59,4 +60,13 @@ export async function deleteNetworkRow(db: Db, id: string): Promise<void> {
   await db.deleteFrom('network_rbacs').where('object_type', '=', 'network').where('object_id', '=', id).execute();
   await db.deleteFrom('network_tags').where('resource_type', '=', 'network').where('resource_id', '=', id).execute();
   await db.deleteFrom('networks').where('id', '=', id).execute();
+}
+
+/** Neutron bumps a network's revision when its RBAC policies or subnets change (revises_on_change). */
+export async function bumpNetworkRevision(db: Db, id: string): Promise<void> {
+  await db
+    .updateTable('networks')
+    .set((eb) => ({ revision_number: eb('revision_number', '+', 1), updated_at: isoNow() }))
+    .where('id', '=', id)
+    .execute();
 }

@@ -49,6 +49,33 @@ export function visibleSubnets(db: NetworkDb, caller: Caller): SelectQueryBuilde
   );
 }
 
+/**
+ * Neutron's `shared` filter on subnets: a subnet is shared when its network is, to the caller (shared to all, or
+ * to their project by RBAC). It is no attribute of the subnet view, only a filter.
+ */
+export function whereNetworkShared(
+  query: SelectQueryBuilder<NetworkTables, 'subnets', SubnetRow>,
+  caller: Caller,
+  shared: boolean,
+): SelectQueryBuilder<NetworkTables, 'subnets', SubnetRow> {
+  return query.where((eb) => {
+    const sharedNetworks = eb.or([
+      eb('subnets.network_id', 'in', eb.selectFrom('networks').select('networks.id').where('networks.shared', '=', 1)),
+      eb(
+        'subnets.network_id',
+        'in',
+        eb
+          .selectFrom('network_rbacs')
+          .select('network_rbacs.object_id')
+          .where('network_rbacs.object_type', '=', 'network')
+          .where('network_rbacs.action', '=', 'access_as_shared')
+          .where('network_rbacs.target_project', 'in', [caller.projectId, '*']),
+      ),
+    ]);
+    return shared ? sharedNetworks : eb.not(sharedNetworks);
+  });
+}
+
 export interface SubnetChildren {
   pools: Map<string, { start: string; end: string }[]>;
   dns: Map<string, string[]>;

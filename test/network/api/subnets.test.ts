@@ -173,8 +173,8 @@ describe('subnets', () => {
     assert.equal(pool.status, 201, JSON.stringify(pool.body));
     const sp = pool.body.subnetpool;
     assert.equal(sp.ip_version, 4);
-    assert.equal(sp.min_prefixlen, 8);
-    assert.equal(sp.max_prefixlen, 32);
+    assert.equal(sp.min_prefixlen, '8');
+    assert.equal(sp.max_prefixlen, '32');
     assert.equal(
       (
         await net(alice.token, 'POST', '/subnetpools', {
