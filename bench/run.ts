@@ -18,13 +18,19 @@ const BENCHES: Record<string, { description: string; load: () => Promise<BenchMo
     description: 'Glance v2: 1 GiB upload and download against loopback + disk, server RSS, vs Glance',
     load: () => import('./image.ts'),
   },
+  network: {
+    description: 'Neutron v2.0: 10,000 port creates (p50/p99), port lists with and without fields=, vs Neutron',
+    load: () => import('./network.ts'),
+  },
 };
 
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
   if (!name || name === '--help' || name === '-h' || !(name in BENCHES)) {
     if (name && !name.startsWith('-')) console.error(`bench: no benchmark named '${name}'\n`);
-    console.log('usage: npm run bench -- <service> [--json] [--duration <seconds>] [--size-mib <n>]\n\navailable:');
+    console.log(
+      'usage: npm run bench -- <service> [--json] [--duration <seconds>] [--size-mib <n>] [--ports <n>]\n\navailable:',
+    );
     for (const [n, b] of Object.entries(BENCHES)) console.log(`  ${n.padEnd(10)} ${b.description}`);
     return name && name !== '--help' && name !== '-h' ? 2 : 0;
   }
