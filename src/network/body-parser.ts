@@ -1,3 +1,4 @@
+import { parseJsonOrNothing } from '../core/http/json-body.ts';
 import type { ServiceApp } from '../core/http/service.ts';
 
 /**
@@ -6,13 +7,5 @@ import type { ServiceApp } from '../core/http/service.ts';
  * the Networking plugin) reads them as JSON instead. An empty body counts as none.
  */
 export function acceptJsonWithoutContentType(app: ServiceApp): void {
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, parseJsonOrNothing);
 }

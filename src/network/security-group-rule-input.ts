@@ -1,6 +1,8 @@
 import { ApiError } from '../core/errors.ts';
 import type { Validator } from './attributes.ts';
 import { formatCidr, formatIp, parseCidr, parseIp } from './ip-math.ts';
+import type { StandardColumns } from './standard-attrs.ts';
+import type { SecurityGroupRuleRow } from './tables.ts';
 
 /**
  * What Neutron accepts in a security group rule and how it canonicalises it: protocol names and numbers, port
@@ -111,17 +113,8 @@ export function normalizedCidr(prefix: string | null): string | null {
   return c ? formatCidr(c) : null;
 }
 
-export interface RuleInput {
-  security_group_id: string;
-  direction: string;
-  ethertype: string;
-  protocol: string | null;
-  port_range_min: number | null;
-  port_range_max: number | null;
-  remote_ip_prefix: string | null;
-  remote_group_id: string | null;
-  remote_address_group_id: string | null;
-}
+/** A rule's own columns, without the standard attributes. */
+export type RuleInput = Omit<SecurityGroupRuleRow, keyof StandardColumns>;
 
 /** The protocol's number, legacy aliases included; null for any protocol. */
 export function protocolNumber(protocol: string | null): number | null {

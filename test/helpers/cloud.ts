@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import pg from 'pg';
 import { ADMIN_SCOPE, passwordAuth, readAnswer } from '../../scripts/identity-client.ts';
 import { startAllInOne } from '../../src/cloud.ts';
 import type { Bus } from '../../src/core/bus/bus.ts';
 import { type Config, type DeepPartial, loadConfig } from '../../src/core/config.ts';
+import { freshPostgres } from './postgres.ts';
 
 export interface TestCloud {
   base: string;
@@ -101,35 +101,4 @@ export async function startCloud(
   };
   t?.after(close);
   return { base, authUrl: running.authUrl, adminPassword, adminToken: admin.token, dataDir, call, login, close };
-}
-
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
-  const root = process.env.STRATA_TEST_DATABASE_URL;
-  if (!root) return undefined;
-  const name = `strata_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: root });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(root);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: root });
-      await c.connect();
-      // pg's pool.end() resolves before its backends have gone; forcing the drop then would have the server
-      // terminate them, and the client sockets would report that as an uncaught error. Wait for them instead.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await c.query(`DROP DATABASE IF EXISTS ${name}${attempt >= 50 ? ' WITH (FORCE)' : ''}`);
-          break;
-        } catch (err) {
-          if ((err as { code?: string }).code !== '55006' || attempt >= 50) throw err;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-      }
-      await c.end();
-    },
-  };
 }

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Migration } from 'kysely';
-import pg from 'pg';
 import type { Bus, Notification } from '../../src/core/bus/bus.ts';
 import { createMemoryBus } from '../../src/core/bus/memory-bus.ts';
 import { loadConfig } from '../../src/core/config.ts';
@@ -20,6 +19,7 @@ import type { PortSpec } from '../../src/network/drivers/dataplane.ts';
 import { createNoopDataplane } from '../../src/network/drivers/noop/index.ts';
 import { agentTime, isAlive } from '../../src/network/store/agents.ts';
 import type { NetworkDb } from '../../src/network/tables.ts';
+import { freshPostgres } from '../helpers/postgres.ts';
 
 const HOST = 'host-a';
 const now = '2024-01-01T00:00:00Z';
@@ -84,7 +84,7 @@ describe('network agent', () => {
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'strata-agent-'));
-    const pgDb = await freshPostgres();
+    const pgDb = await freshPostgres('strata_agent');
     dropPg = pgDb?.drop;
     const config = await loadConfig({
       dataDir,
@@ -234,25 +234,4 @@ function quietLog(): FastifyBaseLogger {
   const warn = process.env.STRATA_TEST_VERBOSE ? (o: unknown, m?: string) => console.error(m, o) : noop;
   const log = { debug: noop, info: noop, warn, error: warn, trace: noop, fatal: warn, level: 'silent', silent: noop };
   return { ...log, child: () => log } as unknown as FastifyBaseLogger;
-}
-
-async function freshPostgres(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
-  const root = process.env.STRATA_TEST_DATABASE_URL;
-  if (!root) return undefined;
-  const name = `strata_agent_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: root });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(root);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: root });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }

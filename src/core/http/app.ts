@@ -9,6 +9,7 @@ import { migrateService } from '../db/migrate.ts';
 import { Forbidden, NotFound, Unauthorized } from '../errors.ts';
 import { Enforcer } from '../policy/enforcer.ts';
 import { makeErrorHandler } from './error-handler.ts';
+import { parseJsonOrNothing } from './json-body.ts';
 import type { RequestContext, ServiceInstance, ServiceModule } from './service.ts';
 
 export interface CloudApp {
@@ -166,13 +167,5 @@ async function contextFor(
 /** JSON bodies; an empty body counts as none (clients send Content-Type on DELETE with nothing after it). */
 function jsonBodyParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json/, { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(err as Error, undefined);
-    }
-  });
+  app.addContentTypeParser(/^application\/([\w.+-]+\+)?json/, { parseAs: 'string' }, parseJsonOrNothing);
 }

@@ -13,6 +13,7 @@ import { notifyChange } from '../notifications.ts';
 import { checkQuota } from '../quotas.ts';
 import { groupViewsOf, SECURITY_GROUP_ATTRS } from '../security-group-view.ts';
 import { bumped, checkIfMatch, newStandardColumns } from '../standard-attrs.ts';
+import { sharedObjectIds } from '../store/rbac-shared.ts';
 import {
   deleteSecurityGroupRow,
   findVisibleSecurityGroup,
@@ -39,12 +40,7 @@ export function securityGroupsRoutes(app: ServiceApp, deps: NetworkDeps): void {
     if (shared) {
       const want = shared.map((s) => v.boolean()(s, 'shared') as boolean);
       if (!(want.includes(true) && want.includes(false))) {
-        const sharedIds = deps.db
-          .selectFrom('network_rbacs')
-          .select('object_id')
-          .where('object_type', '=', 'security_group')
-          .where('action', '=', 'access_as_shared')
-          .where('target_project', 'in', [caller.projectId, '*']);
+        const sharedIds = sharedObjectIds('security_group', caller);
         query = query.where('security_groups.id', want[0] ? 'in' : 'not in', sharedIds);
       }
     }

@@ -2,6 +2,7 @@ import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { Caller } from '../access.ts';
 import { isoNow } from '../standard-attrs.ts';
 import type { NetworkRow, NetworkTables } from '../tables.ts';
+import { sharedAmong } from './rbac-shared.ts';
 
 type Db = Kysely<NetworkTables>;
 
@@ -35,17 +36,8 @@ export async function findVisibleNetwork(db: Db, caller: Caller, id: string): Pr
 }
 
 /** Whether the network is shared with the caller's project by an RBAC policy (what `shared` shows them). */
-export async function sharedWith(db: Db, caller: Caller, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('network_rbacs')
-    .select('object_id')
-    .where('object_type', '=', 'network')
-    .where('action', '=', 'access_as_shared')
-    .where('target_project', 'in', [caller.projectId, '*'])
-    .where('object_id', 'in', ids)
-    .execute();
-  return new Set(rows.map((r) => r.object_id));
+export function sharedWith(db: Db, caller: Caller, ids: readonly string[]): Promise<Set<string>> {
+  return sharedAmong(db, caller, 'network', ids);
 }
 
 export async function insertNetwork(db: Db, row: NetworkRow): Promise<void> {

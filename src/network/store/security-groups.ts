@@ -3,6 +3,7 @@ import type { Caller } from '../access.ts';
 import type { NetworkDeps } from '../deps.ts';
 import { hasTable } from '../installed-tables.ts';
 import type { NetworkDb, NetworkTables, SecurityGroupRow, SecurityGroupRuleRow } from '../tables.ts';
+import { sharedAmong } from './rbac-shared.ts';
 
 /**
  * Security groups the caller may see: their project's, and those an RBAC policy shares with it (or with every
@@ -39,21 +40,8 @@ export function findVisibleSecurityGroup(
 }
 
 /** Which of the groups an RBAC policy shares with the caller's project (what `shared` shows them). */
-export async function sharedSecurityGroups(
-  db: NetworkDb,
-  caller: Caller,
-  ids: readonly string[],
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('network_rbacs')
-    .select('object_id')
-    .where('object_type', '=', 'security_group')
-    .where('action', '=', 'access_as_shared')
-    .where('target_project', 'in', [caller.projectId, '*'])
-    .where('object_id', 'in', ids)
-    .execute();
-  return new Set(rows.map((r) => r.object_id));
+export function sharedSecurityGroups(db: NetworkDb, caller: Caller, ids: readonly string[]): Promise<Set<string>> {
+  return sharedAmong(db, caller, 'security_group', ids);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { SelectQueryBuilder } from 'kysely';
 import type { Caller } from '../access.ts';
 import type { NetworkDb, NetworkTables, SubnetRow } from '../tables.ts';
+import { sharedObjectIds } from './rbac-shared.ts';
 
 /** The subnet ids of each network, for the network view. */
 export async function subnetIdsOf(db: NetworkDb, networkIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -35,16 +36,7 @@ export function visibleSubnets(db: NetworkDb, caller: Caller): SelectQueryBuilde
           .select('networks.id')
           .where((n) => n.or([n('networks.project_id', '=', caller.projectId), n('networks.shared', '=', 1)])),
       ),
-      eb(
-        'subnets.network_id',
-        'in',
-        eb
-          .selectFrom('network_rbacs')
-          .select('network_rbacs.object_id')
-          .where('network_rbacs.object_type', '=', 'network')
-          .where('network_rbacs.action', '=', 'access_as_shared')
-          .where('network_rbacs.target_project', 'in', [caller.projectId, '*']),
-      ),
+      eb('subnets.network_id', 'in', sharedObjectIds('network', caller)),
     ]),
   );
 }
@@ -61,16 +53,7 @@ export function whereNetworkShared(
   return query.where((eb) => {
     const sharedNetworks = eb.or([
       eb('subnets.network_id', 'in', eb.selectFrom('networks').select('networks.id').where('networks.shared', '=', 1)),
-      eb(
-        'subnets.network_id',
-        'in',
-        eb
-          .selectFrom('network_rbacs')
-          .select('network_rbacs.object_id')
-          .where('network_rbacs.object_type', '=', 'network')
-          .where('network_rbacs.action', '=', 'access_as_shared')
-          .where('network_rbacs.target_project', 'in', [caller.projectId, '*']),
-      ),
+      eb('subnets.network_id', 'in', sharedObjectIds('network', caller)),
     ]);
     return shared ? sharedNetworks : eb.not(sharedNetworks);
   });
