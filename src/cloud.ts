@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { compute } from './compute/index.ts';
 import type { Bus } from './core/bus/bus.ts';
 import { createMemoryBus } from './core/bus/memory-bus.ts';
 import type { Config } from './core/config.ts';
@@ -13,12 +14,13 @@ import type { ServiceModule } from './core/http/service.ts';
 import { identity } from './identity/index.ts';
 import { type ImageInstance, image } from './image/index.ts';
 import { network } from './network/index.ts';
+import { placement } from './placement/index.ts';
 
 /**
  * The all-in-one composition: every service in one process on the in-process bus. This file (and the CLI)
  * are the only places that import services; services never import each other.
  */
-export const MODULES: ServiceModule[] = [identity, image, network];
+export const MODULES: ServiceModule[] = [identity, image, network, placement, compute];
 
 export interface RunningCloud {
   cloud: CloudApp;

@@ -90,7 +90,39 @@ export interface Config {
     /** Seconds after its last report an agent counts as down (Neutron's agent_down_time). */
     agentDownTime: number;
   };
+  compute: ComputeConfig;
   admin: { user: string; project: string; password: string };
+}
+
+export interface ComputeConfig {
+  /**
+   * Compute hosts the all-in-one runs an agent for, each with the fake driver unless the real one is chosen;
+   * empty means one host named as the network agent's (`network.host`, else the machine's name).
+   */
+  hosts: string[];
+  /** Hypervisor driver of the in-process agents: 'fake' keeps instances in memory and a JSON file per host. */
+  driver: 'fake';
+  /** Milliseconds each fake driver operation takes (spawn, reboot, ...): tests set it to see BUILD, REBOOT. */
+  fakeDelayMs: number;
+  /** What each fake host offers (Nova's fake driver: 1000 vCPUs, 800000 MB, 600000 GB). */
+  fakeResources: { vcpus: number; memoryMb: number; localGb: number };
+  /** Seconds between an agent's heartbeats and inventory reports (Nova's report_interval is 10). */
+  reportInterval: number;
+  /** Seconds after its last heartbeat a compute service counts as down (Nova's service_down_time). */
+  serviceDownTime: number;
+  /** Placement allocation ratios and reservations of each host (Nova's initial_* defaults). */
+  cpuAllocationRatio: number;
+  ramAllocationRatio: number;
+  diskAllocationRatio: number;
+  reservedHostMemoryMb: number;
+  /** Hosts the scheduler tries for one server before it goes to ERROR (Nova's max_attempts). */
+  schedulerMaxAttempts: number;
+  /** Availability zone of hosts in no zone-bearing aggregate (Nova's default_availability_zone). */
+  defaultAvailabilityZone: string;
+  /** Seconds a shelved server keeps its host before it is offloaded; 0 offloads at once, -1 never. */
+  shelvedOffloadTime: number;
+  /** Default per-project limits (Nova's [quota] section); -1 is unlimited. */
+  quotas: Record<string, number>;
 }
 
 const DEFAULTS: Config = {
@@ -144,6 +176,33 @@ const DEFAULTS: Config = {
     dataplane: 'noop',
     agentReportInterval: 30,
     agentDownTime: 75,
+  },
+  compute: {
+    hosts: [],
+    driver: 'fake',
+    fakeDelayMs: 0,
+    fakeResources: { vcpus: 1000, memoryMb: 800000, localGb: 600000 },
+    reportInterval: 10,
+    serviceDownTime: 60,
+    cpuAllocationRatio: 4.0,
+    ramAllocationRatio: 1.0,
+    diskAllocationRatio: 1.0,
+    reservedHostMemoryMb: 512,
+    schedulerMaxAttempts: 3,
+    defaultAvailabilityZone: 'nova',
+    shelvedOffloadTime: 0,
+    quotas: {
+      instances: 10,
+      cores: 20,
+      ram: 51200,
+      metadata_items: 128,
+      key_pairs: 100,
+      server_groups: 10,
+      server_group_members: 10,
+      injected_files: 5,
+      injected_file_content_bytes: 10240,
+      injected_file_path_bytes: 255,
+    },
   },
   admin: { user: 'admin', project: 'admin', password: '' },
 };

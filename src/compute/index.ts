@@ -1,0 +1,73 @@
+import type { Subscription } from '../core/bus/bus.ts';
+import type { ServiceApp, ServiceModule } from '../core/http/service.ts';
+import { inProcessComputeAgents } from './agent/in-process.ts';
+import { serveComputeAgents } from './agent-server.ts';
+import { createImageClient } from './clients/image.ts';
+import { createNetworkClient } from './clients/network.ts';
+import { createConductor } from './conductor.ts';
+import type { ComputeBase, ComputeDeps } from './deps.ts';
+import { novaErrorBody } from './errors.ts';
+import { negotiateMicroversion } from './microversion.ts';
+import * as m0001 from './migrations/0001-initial.ts';
+import { createPlacementClient } from './placement-client.ts';
+import { computeServicePolicies } from './policies.ts';
+import type { ComputeDb } from './tables.ts';
+
+type Routes = (app: ServiceApp, deps: ComputeDeps) => void;
+
+/** Route families; each resource's file under api/ registers its own paths (below /v2.1). */
+const ROUTES: Routes[] = [
+  // servers, versions (task B)
+  // proxies, interfaces, external events (task E)
+  // flavors, key pairs and the admin resources (task F)
+];
+
+/**
+ * Compute (Nova v2.1 with microversions 2.1–2.93): the API records desired state and hands long work to the
+ * conductor, which schedules through Placement and casts to the compute agent of the chosen host; agents act
+ * through their hypervisor driver and report back over the bus.
+ */
+export const compute: ServiceModule = {
+  name: 'compute',
+  prefix: '/compute',
+  catalog: { type: 'compute', name: 'nova', path: '/v2.1' },
+  migrations: { '0001-initial': m0001 },
+  policies: computeServicePolicies,
+  errorBody: novaErrorBody,
+
+  async create(ctx) {
+    const base: ComputeBase = {
+      db: ctx.db as ComputeDb,
+      config: ctx.config,
+      bus: ctx.bus,
+      log: ctx.log,
+      url: (path) => `${ctx.publicUrl()}/compute${path}`,
+      publicUrl: ctx.publicUrl,
+    };
+    const deps = {
+      ...base,
+      image: createImageClient(base),
+      network: createNetworkClient(base),
+      placement: createPlacementClient(base),
+    } as ComputeDeps;
+    deps.conductor = createConductor(deps);
+    const agents = inProcessComputeAgents(deps);
+    let subs: Subscription[] = [];
+    return {
+      async start() {
+        subs = [serveComputeAgents(deps)];
+        await agents.start();
+      },
+      async stop() {
+        await agents.stop();
+        for (const s of subs) s.unsubscribe();
+        subs = [];
+      },
+      routes: (app) => {
+        app.addHook('onRequest', async (req, reply) => negotiateMicroversion(req, reply));
+        for (const register of ROUTES) register(app, deps);
+      },
+      describe: () => [`compute: ${agents.describe()}`],
+    };
+  },
+};

@@ -1,0 +1,13 @@
+import type { PolicyRule } from '../core/policy/enforcer.ts';
+import { basePolicies } from './policies/base.ts';
+
+/**
+ * Nova's default policies (nova/policies), one file per resource family under policies/. Each family adds its
+ * list below.
+ */
+export const computeServicePolicies: readonly PolicyRule[] = [
+  ...basePolicies,
+  // servers (B)
+  // cross-service proxies, interfaces (E)
+  // flavors, keypairs, admin resources (F)
+];
