@@ -11,6 +11,7 @@ import { openDatabase } from './core/db/database.ts';
 import { migrateService } from './core/db/migrate.ts';
 import { buildCloudApp, type CloudApp } from './core/http/app.ts';
 import type { ServiceModule } from './core/http/service.ts';
+import { ensureServiceCredentials } from './core/service-credentials.ts';
 import { identity } from './identity/index.ts';
 import { type ImageInstance, image } from './image/index.ts';
 import { network } from './network/index.ts';
@@ -62,6 +63,8 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
     adminProject: config.admin.project,
     adminPassword: wanted === stored ? undefined : wanted,
     region: config.region,
+    // Service users (compute, ...) that services call each other as; compute reads the same file.
+    ...(await ensureServiceCredentials(config).then((c) => ({ serviceUsers: c.users, serviceProject: c.project }))),
   });
   const authUrl = `${url}/identity/v3`;
   await writeCredentials(files, {

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bus } from '../core/bus/bus.ts';
 import type { Config } from '../core/config.ts';
+import type { ServiceClient } from '../core/service-client.ts';
 import type { ImageClient, NetworkClient, PlacementClient } from './clients/types.ts';
 import type { Conductor } from './conductor-contract.ts';
 import type { ComputeDb } from './tables.ts';
@@ -15,6 +16,11 @@ export interface ComputeBase {
   url(path: string): string;
   /** The cloud's base URL (other services' endpoints are under it in the all-in-one). */
   publicUrl(): string;
+  /**
+   * HTTP to Image, Networking, Placement as the `compute` service user (src/core/service-client.ts):
+   * `services.request(url, { method, body, userToken? })`; the service token is cached and refreshed.
+   */
+  services: ServiceClient;
 }
 
 /** What every compute route and logic module is given; built once in index.ts. */

@@ -1,5 +1,7 @@
 import type { Subscription } from '../core/bus/bus.ts';
 import type { ServiceApp, ServiceModule } from '../core/http/service.ts';
+import { createServiceClient } from '../core/service-client.ts';
+import { serviceAuthUrl, serviceCredentials } from '../core/service-credentials.ts';
 import { inProcessComputeAgents } from './agent/in-process.ts';
 import { serveComputeAgents } from './agent-server.ts';
 import { createImageClient } from './clients/image.ts';
@@ -43,6 +45,11 @@ export const compute: ServiceModule = {
       log: ctx.log,
       url: (path) => `${ctx.publicUrl()}/compute${path}`,
       publicUrl: ctx.publicUrl,
+      services: createServiceClient({
+        authUrl: () => serviceAuthUrl(ctx.config, ctx.publicUrl()),
+        credentials: () => serviceCredentials(ctx.config),
+        log: ctx.log,
+      }),
     };
     const deps = {
       ...base,

@@ -92,6 +92,12 @@ export interface Config {
   };
   compute: ComputeConfig;
   admin: { user: string; project: string; password: string };
+  /**
+   * How services call each other: Compute logs in as `user` of `project` with `password`. An empty password
+   * means the all-in-one's own: generated at the first start and kept in `<dataDir>/service-credentials.yaml`
+   * (mode 0600); a node without Identity sets all three (and `authUrl`, else `<publicUrl>/identity/v3`).
+   */
+  serviceAuth: { authUrl: string; user: string; password: string; project: string };
 }
 
 export interface ComputeConfig {
@@ -205,6 +211,7 @@ const DEFAULTS: Config = {
     },
   },
   admin: { user: 'admin', project: 'admin', password: '' },
+  serviceAuth: { authUrl: '', user: 'compute', password: '', project: 'service' },
 };
 
 export interface ConfigOverrides {

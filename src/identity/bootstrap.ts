@@ -11,6 +11,12 @@ export interface BootstrapSpec {
   region: string;
   /** Every service of this cloud, with the URL clients reach it at. */
   catalog: { type: string; name: string; url: string }[];
+  /**
+   * Service users (`compute`, ...) in project `serviceProject`, with roles service and admin there, as
+   * devstack makes them. The password is set when the user is new or `changed` says it is new.
+   */
+  serviceUsers?: { name: string; password: string; changed: boolean }[];
+  serviceProject?: string;
 }
 
 export const DEFAULT_DOMAIN = 'default';
@@ -77,21 +83,21 @@ export async function bootstrap(
         .execute();
     }
 
-    let user = await db
-      .selectFrom('users')
-      .select('id')
-      .where('domain_id', '=', DEFAULT_DOMAIN)
-      .where('name', '=', spec.adminUser)
-      .executeTakeFirst();
-    const created = !user;
-    if (!user) {
-      user = { id: newId() };
+    const ensureUser = async (name: string): Promise<{ id: string; created: boolean }> => {
+      const found = await db
+        .selectFrom('users')
+        .select('id')
+        .where('domain_id', '=', DEFAULT_DOMAIN)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (found) return { id: found.id, created: false };
+      const id = newId();
       await db
         .insertInto('users')
         .values({
-          id: user.id,
+          id,
           domain_id: DEFAULT_DOMAIN,
-          name: spec.adminUser,
+          name,
           enabled: 1,
           password_hash: null,
           password_created_at: null,
@@ -104,15 +110,21 @@ export async function bootstrap(
           created_at: new Date().toISOString(),
         })
         .execute();
-    }
-    if (spec.adminPassword !== undefined) {
-      const hash = await hashPassword(spec.adminPassword, deps.config.identity.scrypt);
+      return { id, created: true };
+    };
+    const setPassword = async (userId: string, password: string) => {
+      const hash = await hashPassword(password, deps.config.identity.scrypt);
       await db
         .updateTable('users')
         .set({ password_hash: hash, password_created_at: new Date().toISOString(), enabled: 1 })
-        .where('id', '=', user.id)
+        .where('id', '=', userId)
         .execute();
-    }
+    };
+
+    const admin = await ensureUser(spec.adminUser);
+    const user = { id: admin.id };
+    const created = admin.created;
+    if (spec.adminPassword !== undefined) await setPassword(user.id, spec.adminPassword);
     for (const [type, target] of [
       ['UserProject', projectId],
       ['UserSystem', 'system'],
@@ -122,6 +134,26 @@ export async function bootstrap(
         .values({ type, actor_id: user.id, target_id: target, role_id: roleIds.admin, inherited: 0 })
         .onConflict((oc) => oc.doNothing())
         .execute();
+    }
+
+    if (spec.serviceUsers?.length) {
+      const serviceProjectId = await ensureProject(undefined, spec.serviceProject ?? 'service', false);
+      for (const su of spec.serviceUsers) {
+        const id = await ensureUser(su.name);
+        if (id.created || su.changed) await setPassword(id.id, su.password);
+        for (const role of ['service', 'admin'])
+          await db
+            .insertInto('assignments')
+            .values({
+              type: 'UserProject',
+              actor_id: id.id,
+              target_id: serviceProjectId,
+              role_id: roleIds[role],
+              inherited: 0,
+            })
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+      }
     }
 
     await db
