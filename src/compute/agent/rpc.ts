@@ -33,6 +33,8 @@ export const AgentMethod = {
   finishResize: 'finish_resize',
   confirmResize: 'confirm_resize',
   revertResize: 'revert_resize',
+  /** On the source host, after revert_resize destroyed the destination copy: back to the old flavor. */
+  finishRevertResize: 'finish_revert_resize',
   snapshot: 'snapshot_instance',
   shelve: 'shelve_instance',
   shelveOffload: 'shelve_offload_instance',
@@ -113,6 +115,11 @@ export interface InstanceUpdate {
   power_state?: number;
   launched_at?: string;
   node?: string;
+  /** A move (finish_resize, finish_revert_resize, live migration): the instance now lives on this host/node. */
+  new_host?: string;
+  new_node?: string;
+  /** Shelve offload: the server clears the instance's host and node. */
+  offloaded?: boolean;
   fault?: { code: number; message: string; details?: string };
 }
 

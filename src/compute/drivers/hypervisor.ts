@@ -83,6 +83,11 @@ export interface DriverInstance {
   power_state: number;
   /** What the driver knows it was given at spawn (for diagnostics and reconciling). */
   flavor?: FlavorSpec;
+  /**
+   * The source copy a resize keeps for a revert until confirmed: the database already places the instance on
+   * the destination, so reconciling must not destroy it.
+   */
+  kept_for_revert?: boolean;
 }
 
 export interface FlavorSpec {
