@@ -48,7 +48,8 @@ export function tempestConf(o: TempestConfOptions): string {
     oslo_concurrency: { lock_path: `${o.workspace}/tempest_lock` },
     auth: {
       use_dynamic_credentials: 'true',
-      create_isolated_networks: 'false',
+      // Tempest then makes a network, subnet and router for each project it creates, and boots servers there.
+      create_isolated_networks: String(o.services.includes('nova') && o.services.includes('neutron')),
       admin_username: 'admin',
       // oslo.config expands $name; a literal $ is written $$.
       admin_password: o.password.replaceAll('$', '$$$$'),
@@ -90,7 +91,9 @@ export function tempestConf(o: TempestConfOptions): string {
       external_idp: 'false',
       enforce_scope: 'false',
     },
-    enforce_scope: { keystone: 'false' },
+    enforce_scope: Object.fromEntries(
+      ['keystone', 'nova', 'neutron', 'glance', 'cinder', 'placement'].map((s) => [s, 'false']),
+    ),
     service_available: Object.fromEntries(ALL_SERVICES.map((s) => [s, String(o.services.includes(s))])),
     'service-clients': { http_timeout: '60' },
     'image-feature-enabled': { api_v1: 'false', api_v2: 'true', import_image: 'true', os_glance_reserved: 'true' },
