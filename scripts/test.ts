@@ -2,10 +2,11 @@
  * `npm test`: every test stage in order, stopping at the first that fails.
  *   1. typecheck and lint, then unit and integration tests (node:test) on the embedded SQLite default, including
  *      the openstack CLI flows;
- *   2. the identity, image and network integration tests again on PostgreSQL (STRATA_TEST_DATABASE_URL, or a local cluster when root);
+ *   2. the identity, image, network, placement and compute integration tests again on PostgreSQL
+ *      (STRATA_TEST_DATABASE_URL, or a local cluster when root);
  *   3. Tempest: identity v3 and the interop guideline's identity tests (`npm run conformance -- identity`),
  *      then the keystone-tempest-plugin API tests, then image v2 with the guideline's image tests, then the
- *      guideline's network tests.
+ *      guideline's network tests, then the guideline's compute tests and the compute catalogue and admin families.
  * `npm test -- --quick` runs stage 1 only; `--stage <n>` one stage.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,6 +28,11 @@ function run(title: string, cmd: string, args: string[], env: NodeJS.ProcessEnv 
 }
 
 const node = process.execPath;
+/** The compute Tempest families CI runs beside the interop tests: quick, since they boot few servers. */
+const COMPUTE_FAST =
+  '^tempest\\.api\\.compute\\.(flavors|keypairs|limits|test_quotas|test_versions|test_extensions|' +
+  'servers\\.test_availability_zone|servers\\.test_server_group|' +
+  'admin\\.test_(flavors|aggregates|services|hypervisor|availability_zone|quotas|simple_tenant_usage|keypairs_v210|hosts))';
 const testFiles = (pattern: string) => globSync(pattern).sort();
 
 if (wants(1)) {
@@ -44,9 +50,9 @@ if (wants(2)) {
   const url = process.env.STRATA_TEST_DATABASE_URL ?? localPostgres();
   if (url)
     run(
-      'identity, image and network integration tests (PostgreSQL)',
+      'identity, image, network, placement and compute integration tests (PostgreSQL)',
       node,
-      ['--test', '--test-reporter=dot', ...testFiles('test/{identity,image,network}/api/*.test.ts')],
+      ['--test', '--test-reporter=dot', ...testFiles('test/{identity,image,network,placement,compute}/api/*.test.ts')],
       { STRATA_TEST_DATABASE_URL: url },
     );
   else
@@ -63,5 +69,16 @@ if (wants(3)) {
     // The full network set takes ~25 minutes (Tempest sleeps 10 s before each subnet delete): CI runs the
     // guideline's network tests; `npm run conformance -- network` runs all of them.
     run('Tempest network interop tests', node, ['scripts/conformance.ts', 'network', '--interop', '--ci']);
+    // Compute: the guideline's 77 runnable compute tests (every one must pass), then the API families that boot
+    // few or no servers (flavors, key pairs, limits, quotas, versions, availability zones, server groups, admin
+    // flavors, aggregates, services, hypervisors) at the 90% gate; `npm run conformance -- compute` runs all 595.
+    run('Tempest compute interop tests', node, ['scripts/conformance.ts', 'compute', '--interop', '--ci']);
+    run('Tempest compute catalogue and admin tests', node, [
+      'scripts/conformance.ts',
+      'compute',
+      '--ci',
+      '--regex',
+      COMPUTE_FAST,
+    ]);
   } else console.log('\n== skipped: Tempest (install Debian packages tempest and keystone-tempest-plugin)');
 }
