@@ -4,6 +4,9 @@ import { createServiceClient } from '../core/service-client.ts';
 import { serviceAuthUrl, serviceCredentials } from '../core/service-credentials.ts';
 import { inProcessComputeAgents } from './agent/in-process.ts';
 import { serveComputeAgents } from './agent-server.ts';
+import { flavorAccessRoutes } from './api/flavor-access.ts';
+import { flavorExtraSpecsRoutes } from './api/flavor-extra-specs.ts';
+import { flavorRoutes } from './api/flavors.ts';
 import { createImageClient } from './clients/image.ts';
 import { createNetworkClient } from './clients/network.ts';
 import { createConductor } from './conductor.ts';
@@ -13,6 +16,7 @@ import { negotiateMicroversion } from './microversion.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import { createPlacementClient } from './placement-client.ts';
 import { computeServicePolicies } from './policies.ts';
+import { seedFlavors } from './seed-flavors.ts';
 import type { ComputeDb } from './tables.ts';
 
 type Routes = (app: ServiceApp, deps: ComputeDeps) => void;
@@ -22,6 +26,9 @@ const ROUTES: Routes[] = [
   // servers, versions (task B)
   // proxies, interfaces, external events (task E)
   // flavors, key pairs and the admin resources (task F)
+  flavorRoutes,
+  flavorExtraSpecsRoutes,
+  flavorAccessRoutes,
 ];
 
 /**
@@ -62,6 +69,7 @@ export const compute: ServiceModule = {
     let subs: Subscription[] = [];
     return {
       async start() {
+        await seedFlavors(deps);
         subs = [serveComputeAgents(deps)];
         await agents.start();
       },

@@ -1,5 +1,6 @@
 import type { PolicyRule } from '../core/policy/enforcer.ts';
 import { basePolicies } from './policies/base.ts';
+import { flavorPolicies } from './policies/flavors.ts';
 
 /**
  * Nova's default policies (nova/policies), one file per resource family under policies/. Each family adds its
@@ -10,4 +11,5 @@ export const computeServicePolicies: readonly PolicyRule[] = [
   // servers (B)
   // cross-service proxies, interfaces (E)
   // flavors, keypairs, admin resources (F)
+  ...flavorPolicies,
 ];
