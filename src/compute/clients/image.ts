@@ -1,10 +1,50 @@
 import type { ComputeBase } from '../deps.ts';
-import type { ImageClient } from './types.ts';
+import { TtlCache } from './ttl-cache.ts';
+import type { CallerToken, GlanceImage, ImageClient, ServiceAnswer } from './types.ts';
 
-// STUB (task E replaces this file): the Image client over HTTP with the compute service token.
-export function createImageClient(_base: ComputeBase): ImageClient {
-  const missing = async (): Promise<never> => {
-    throw new Error('image client not implemented yet');
+/** How long an image lookup stays good for one token: long enough that a burst of creates asks Glance once. */
+const SHOW_TTL_MS = 5000;
+
+/**
+ * The Image (Glance v2) client: calls for a user carry the user's token (visibility is theirs) beside the
+ * compute service token; calls without one act as the service.
+ */
+export function createImageClient(base: ComputeBase): ImageClient {
+  const root = () => `${base.publicUrl()}/image`;
+  const shown = new TtlCache<GlanceImage | undefined>(SHOW_TTL_MS, 2000);
+
+  const request = async (caller: CallerToken, method: string, path: string, body?: unknown): Promise<ServiceAnswer> =>
+    base.services.request(`${root()}${path}`, { method, body, userToken: caller.token });
+
+  const fail = (what: string, res: ServiceAnswer): Error =>
+    new Error(`image service: ${what} answered ${res.status} ${JSON.stringify(res.body ?? '').slice(0, 200)}`);
+
+  return {
+    async show(caller, id) {
+      const key = `${caller.token ?? ''}\n${id}`;
+      const hit = shown.get(key);
+      if (hit.found) return hit.value;
+      const res = await request(caller, 'GET', `/v2/images/${encodeURIComponent(id)}`);
+      // Glance answers 404 for what the caller cannot see; a malformed id is a 404 too.
+      if (res.status === 404 || res.status === 400) {
+        shown.set(key, undefined);
+        return undefined;
+      }
+      if (res.status !== 200) throw fail(`GET image ${id}`, res);
+      shown.set(key, res.body as GlanceImage);
+      return res.body as GlanceImage;
+    },
+    async createSnapshot(caller, body) {
+      const res = await request(caller, 'POST', '/v2/images', body);
+      if (res.status !== 201) throw fail('POST image', res);
+      return res.body as GlanceImage;
+    },
+    async delete(caller, id) {
+      shown.deleteWhere((key) => key.endsWith(`\n${id}`));
+      const res = await request(caller, 'DELETE', `/v2/images/${encodeURIComponent(id)}`);
+      if (res.status !== 204 && res.status !== 404) throw fail(`DELETE image ${id}`, res);
+    },
+    fileUrl: (id) => `${root()}/v2/images/${encodeURIComponent(id)}/file`,
+    request,
   };
-  return { show: missing, createSnapshot: missing, delete: missing, fileUrl: () => '', request: missing };
 }

@@ -1,0 +1,60 @@
+import type { TestContext } from 'node:test';
+import pino from 'pino';
+import { ADMIN_SCOPE } from '../../scripts/identity-client.ts';
+import { createImageClient } from '../../src/compute/clients/image.ts';
+import { createNetworkClient } from '../../src/compute/clients/network.ts';
+import type { ComputeBase } from '../../src/compute/deps.ts';
+import type { ComputeDb } from '../../src/compute/tables.ts';
+import { type Config, loadConfig } from '../../src/core/config.ts';
+import { openDatabase } from '../../src/core/db/database.ts';
+import { createServiceClient } from '../../src/core/service-client.ts';
+import { serviceCredentials } from '../../src/core/service-credentials.ts';
+import { startCloud, type TestCloud } from '../helpers/cloud.ts';
+
+/**
+ * A started cloud plus the Compute clients built the way compute/index.ts builds them (the same database,
+ * the same service user), so a test can call validateRequested/allocatePorts directly.
+ */
+export async function cloudWithClients(t: TestContext, values: Parameters<typeof startCloud>[1] = {}) {
+  const cloud = await startCloud(t, values);
+  const config: Config = await loadConfig({ dataDir: cloud.dataDir, env: {}, values: { logLevel: 'silent' } });
+  const database = await openDatabase(config);
+  t.after(() => database.close());
+  const base: ComputeBase = {
+    db: database.db as unknown as ComputeDb,
+    config,
+    bus: undefined as never,
+    log: pino({ level: 'silent' }),
+    url: (path) => `${cloud.base}/compute${path}`,
+    publicUrl: () => cloud.base,
+    services: createServiceClient({ authUrl: () => cloud.authUrl, credentials: () => serviceCredentials(config) }),
+  };
+  const admin = await cloud.login('admin', cloud.adminPassword, ADMIN_SCOPE);
+  return {
+    cloud,
+    base,
+    image: createImageClient(base),
+    network: createNetworkClient(base),
+    adminProjectId: admin.body.project.id as string,
+  };
+}
+
+/** Creates a network with one IPv4 subnet as admin; returns their ids. */
+export async function makeNetwork(
+  cloud: TestCloud,
+  name: string,
+  cidr: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ networkId: string; subnetId: string }> {
+  const net = await cloud.call('POST', '/networking/v2.0/networks', {
+    token: cloud.adminToken,
+    body: { network: { name, ...extra } },
+  });
+  if (net.status !== 201) throw new Error(`network: ${net.status} ${JSON.stringify(net.body)}`);
+  const sub = await cloud.call('POST', '/networking/v2.0/subnets', {
+    token: cloud.adminToken,
+    body: { subnet: { network_id: net.body.network.id, cidr, ip_version: 4, name: `${name}-subnet` } },
+  });
+  if (sub.status !== 201) throw new Error(`subnet: ${sub.status} ${JSON.stringify(sub.body)}`);
+  return { networkId: net.body.network.id, subnetId: sub.body.subnet.id };
+}
