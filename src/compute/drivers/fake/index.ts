@@ -282,11 +282,14 @@ export function createFakeDriver(o: FakeDriverOptions): HypervisorDriver {
     },
 
     async liveMigrate(uuid, destHost, opts) {
+      get(uuid);
+      if (destHost === host) throw new Error(`fake live migration of ${uuid}: ${destHost} is the source host`);
+      if (!fakeHost(destHost))
+        throw new Error(`fake live migration of ${uuid}: no fake hypervisor ${destHost} in this process`);
       await work('live_migration', instances.get(uuid)?.spec, opts.signal);
       const i = get(uuid);
       const dest = fakeHost(destHost);
-      if (destHost === host) throw new Error(`fake live migration of ${uuid}: ${destHost} is the source host`);
-      if (!dest) throw new Error(`fake live migration of ${uuid}: no fake hypervisor ${destHost} in this process`);
+      if (!dest) throw new Error(`fake live migration of ${uuid}: ${destHost} went away`);
       await dest.adopt(structuredClone({ ...i, ops: i.ops + 1 }));
       instances.delete(uuid);
       await save();
