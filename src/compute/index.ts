@@ -12,6 +12,7 @@ import { createNetworkClient } from './clients/network.ts';
 import { createConductor } from './conductor.ts';
 import type { ComputeBase, ComputeDeps } from './deps.ts';
 import { novaErrorBody } from './errors.ts';
+import { infoCacheOf } from './info-cache.ts';
 import { negotiateMicroversion } from './microversion.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import { createPlacementClient } from './placement-client.ts';
@@ -70,7 +71,7 @@ export const compute: ServiceModule = {
     return {
       async start() {
         await seedFlavors(deps);
-        subs = [serveComputeAgents(deps)];
+        subs = [serveComputeAgents(deps), infoCacheOf(deps).start()];
         await agents.start();
       },
       async stop() {

@@ -58,3 +58,55 @@ export async function makeNetwork(
   if (sub.status !== 201) throw new Error(`subnet: ${sub.status} ${JSON.stringify(sub.body)}`);
   return { networkId: net.body.network.id, subnetId: sub.body.subnet.id };
 }
+
+/** A server row as the API would have written it (for tests of what reads or refreshes servers). */
+export async function insertInstance(
+  db: ComputeDb,
+  row: { uuid: string; project_id: string; user_id?: string; host?: string | null; info_cache?: string },
+): Promise<void> {
+  const now = new Date().toISOString();
+  await db
+    .insertInto('instances')
+    .values({
+      uuid: row.uuid,
+      project_id: row.project_id,
+      user_id: row.user_id ?? 'user',
+      display_name: 'vm',
+      display_description: null,
+      hostname: 'vm',
+      image_ref: '',
+      flavor: '{}',
+      old_flavor: null,
+      vm_state: 'active',
+      task_state: null,
+      power_state: 1,
+      host: row.host ?? 'host-1',
+      node: row.host ?? 'host-1',
+      availability_zone: 'nova',
+      launched_at: now,
+      terminated_at: null,
+      locked: 0,
+      locked_by: null,
+      locked_reason: null,
+      key_name: null,
+      key_data: null,
+      user_data: null,
+      config_drive: '',
+      access_ip_v4: null,
+      access_ip_v6: null,
+      reservation_id: 'r-test',
+      launch_index: 0,
+      kernel_id: '',
+      ramdisk_id: '',
+      root_device_name: null,
+      disk_config: 'MANUAL',
+      info_cache: row.info_cache ?? '[]',
+      fault: null,
+      progress: 0,
+      created_at: now,
+      updated_at: null,
+      deleted_at: null,
+      deleted: 0,
+    })
+    .execute();
+}

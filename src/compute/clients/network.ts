@@ -22,6 +22,18 @@ const LOOKUP_TTL_MS = 5000;
 export function createNetworkClient(base: ComputeBase): NetworkClient {
   const root = () => `${base.publicUrl()}/networking`;
   const lookups = new TtlCache<ServiceAnswer>(LOOKUP_TTL_MS, 5000);
+  // What this process allocated lately: a refresh that runs before the conductor saved the info still knows
+  // which ports Compute made (else it would take them for the user's and never delete them).
+  const allocated = new TtlCache<PortMemory>(10 * 60_000, 20_000);
+  const rememberedOf = (cached: NetworkInfo, ports: NeutronPort[]) => {
+    const memory = memoryOf(cached);
+    for (const p of ports) {
+      if (memory.has(p.id)) continue;
+      const hit = allocated.get(p.id);
+      if (hit.found) memory.set(p.id, hit.value);
+    }
+    return memory;
+  };
 
   const request = async (caller: CallerToken, method: string, path: string, body?: unknown): Promise<ServiceAnswer> =>
     base.services.request(`${root()}${path}`, { method, body, userToken: caller.token });
@@ -120,6 +132,7 @@ export function createNetworkClient(base: ComputeBase): NetworkClient {
           ports.push(res.body.port);
           memory.set(res.body.port.id, { tag: want.tag ?? null, preserve_on_delete: false });
         }
+        for (const [id, m] of memory) allocated.set(id, m);
         return await infoOf(
           ports,
           memory,
@@ -145,14 +158,14 @@ export function createNetworkClient(base: ComputeBase): NetworkClient {
       const cached = await cachedInfo(instanceUuid);
       return infoOf(
         rebound,
-        memoryOf(cached),
+        rememberedOf(cached, rebound),
         cached.map((v) => v.id),
       );
     },
 
     async deallocatePorts(instanceUuid, info) {
-      const memory = memoryOf(info.length ? info : await cachedInfo(instanceUuid));
       const current = await portsOf(instanceUuid);
+      const memory = rememberedOf(info.length ? info : await cachedInfo(instanceUuid), current);
       const ids = new Set([...current.map((p) => p.id), ...memory.keys()]);
       await Promise.all(
         [...ids].map(async (id) => {
@@ -168,7 +181,7 @@ export function createNetworkClient(base: ComputeBase): NetworkClient {
       const [ports, cached] = await Promise.all([portsOf(instanceUuid), cachedInfo(instanceUuid)]);
       return infoOf(
         ports,
-        memoryOf(cached),
+        rememberedOf(cached, ports),
         cached.map((v) => v.id),
       );
     },
