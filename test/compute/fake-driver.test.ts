@@ -4,29 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createFakeDriver } from '../../src/compute/drivers/fake/index.ts';
-import type { HypervisorDriver, InstanceSpec } from '../../src/compute/drivers/hypervisor.ts';
+import type { HypervisorDriver } from '../../src/compute/drivers/hypervisor.ts';
 import { createHypervisor } from '../../src/compute/drivers/select.ts';
 import { loadConfig } from '../../src/core/config.ts';
-
-export function fakeSpec(uuid: string, over: Partial<InstanceSpec> = {}): InstanceSpec {
-  return {
-    uuid,
-    name: `vm-${uuid.slice(0, 4)}`,
-    hostname: `host-${uuid.slice(0, 4)}`,
-    flavor: { name: 'm1.tiny', vcpus: 1, memory_mb: 512, root_gb: 1, ephemeral_gb: 0, swap: 0, extra_specs: {} },
-    image: { id: 'img-1', disk_format: 'qcow2', container_format: 'bare', properties: {} },
-    vifs: [
-      {
-        id: 'port-1',
-        address: 'fa:16:3e:00:00:01',
-        network: { id: 'net-1', label: 'private' },
-        fixed_ips: [{ ip_address: '10.0.0.5', subnet_id: 'sub-1', version: 4 }],
-      },
-    ],
-    injected: { metadata: {}, configDrive: false },
-    ...over,
-  };
-}
+import { fakeSpec } from './agent-fixture.ts';
 
 const sig = () => ({ signal: new AbortController().signal });
 
