@@ -7,6 +7,8 @@ import { serveComputeAgents } from './agent-server.ts';
 import { flavorAccessRoutes } from './api/flavor-access.ts';
 import { flavorExtraSpecsRoutes } from './api/flavor-extra-specs.ts';
 import { flavorRoutes } from './api/flavors.ts';
+import { serversRoutes } from './api/servers.ts';
+import { versionsRoutes } from './api/versions.ts';
 import { createImageClient } from './clients/image.ts';
 import { createNetworkClient } from './clients/network.ts';
 import { createConductor } from './conductor.ts';
@@ -25,6 +27,8 @@ type Routes = (app: ServiceApp, deps: ComputeDeps) => void;
 /** Route families; each resource's file under api/ registers its own paths (below /v2.1). */
 const ROUTES: Routes[] = [
   // servers, versions (task B)
+  versionsRoutes,
+  serversRoutes,
   // proxies, interfaces, external events (task E)
   // flavors, key pairs and the admin resources (task F)
   flavorRoutes,

@@ -1,6 +1,7 @@
 import type { PolicyRule } from '../core/policy/enforcer.ts';
 import { basePolicies } from './policies/base.ts';
 import { flavorPolicies } from './policies/flavors.ts';
+import { serverPolicies } from './policies/servers.ts';
 
 /**
  * Nova's default policies (nova/policies), one file per resource family under policies/. Each family adds its
@@ -9,6 +10,7 @@ import { flavorPolicies } from './policies/flavors.ts';
 export const computeServicePolicies: readonly PolicyRule[] = [
   ...basePolicies,
   // servers (B)
+  ...serverPolicies,
   // cross-service proxies, interfaces (E)
   // flavors, keypairs, admin resources (F)
   ...flavorPolicies,

@@ -1,0 +1,321 @@
+import type { FastifyRequest } from 'fastify';
+import type { ComputeDeps } from './deps.ts';
+import { badRequest, forbidden } from './errors.ts';
+import { vmStatesOf } from './instance-state.ts';
+import { nextLinks, pageAfter, parseLimit, queryValue } from './list-paging.ts';
+import { enforceNova, type ServerCaller, serverCallerOf } from './server-access.ts';
+import { idOfRef } from './server-create-input.ts';
+import { flavorOf, networkInfoOf } from './server-view.ts';
+import type { InstanceRow } from './tables.ts';
+
+/** Query parameters Nova's list schema knows (anything else is 400 from 2.75, ignored before). */
+const KNOWN = new Set([
+  'user_id',
+  'project_id',
+  'tenant_id',
+  'launch_index',
+  'image_ref',
+  'image',
+  'kernel_id',
+  'ramdisk_id',
+  'hostname',
+  'key_name',
+  'power_state',
+  'vm_state',
+  'task_state',
+  'host',
+  'node',
+  'flavor',
+  'reservation_id',
+  'launched_at',
+  'terminated_at',
+  'availability_zone',
+  'name',
+  'display_name',
+  'description',
+  'display_description',
+  'locked_by',
+  'uuid',
+  'root_device_name',
+  'config_drive',
+  'access_ip_v4',
+  'access_ip_v6',
+  'auto_disk_config',
+  'progress',
+  'sort_key',
+  'sort_dir',
+  'all_tenants',
+  'soft_deleted',
+  'deleted',
+  'status',
+  'changes-since',
+  'ip',
+  'ip6',
+  'created_at',
+  'block_device_mapping',
+  'services',
+  'metadata',
+  'info_cache',
+  'security_groups',
+  'pci_devices',
+  'limit',
+  'marker',
+  'tags',
+  'tags-any',
+  'not-tags',
+  'not-tags-any',
+  'changes-before',
+  'locked',
+]);
+
+/** What a non-admin may filter by (Nova drops the rest silently); 2.83 opened a few more. */
+const USER_FILTERS = ['reservation_id', 'name', 'status', 'image', 'flavor', 'ip', 'changes-since', 'all_tenants'];
+const USER_FILTERS_226 = ['tags', 'tags-any', 'not-tags', 'not-tags-any'];
+const USER_FILTERS_283 = [
+  'availability_zone',
+  'config_drive',
+  'key_name',
+  'created_at',
+  'launched_at',
+  'terminated_at',
+  'power_state',
+  'task_state',
+  'vm_state',
+  'progress',
+  'user_id',
+];
+
+/** Sort keys Nova accepts, mapped to columns; host and node are admin-only (403). */
+const SORT_KEYS: Record<string, (r: InstanceRow) => string | number | null> = {
+  access_ip_v4: (r) => r.access_ip_v4,
+  access_ip_v6: (r) => r.access_ip_v6,
+  auto_disk_config: (r) => r.disk_config,
+  availability_zone: (r) => r.availability_zone,
+  config_drive: (r) => r.config_drive,
+  created_at: (r) => r.created_at,
+  display_description: (r) => r.display_description,
+  display_name: (r) => r.display_name,
+  host: (r) => r.host,
+  hostname: (r) => r.hostname,
+  image_ref: (r) => r.image_ref,
+  instance_type_id: (r) => flavorOf(r).id,
+  kernel_id: (r) => r.kernel_id,
+  key_name: (r) => r.key_name,
+  launch_index: (r) => r.launch_index,
+  launched_at: (r) => r.launched_at,
+  locked_by: (r) => r.locked_by,
+  node: (r) => r.node,
+  power_state: (r) => r.power_state,
+  progress: (r) => r.progress,
+  project_id: (r) => r.project_id,
+  ramdisk_id: (r) => r.ramdisk_id,
+  root_device_name: (r) => r.root_device_name,
+  task_state: (r) => r.task_state,
+  terminated_at: (r) => r.terminated_at,
+  updated_at: (r) => r.updated_at,
+  user_id: (r) => r.user_id,
+  uuid: (r) => r.uuid,
+  vm_state: (r) => r.vm_state,
+};
+
+type Query = Record<string, string | string[] | undefined>;
+const one = (q: Query, k: string) => queryValue(q[k]);
+
+function boolParam(name: string, v: string): boolean {
+  const s = v.toLowerCase();
+  if (['', '1', 't', 'true', 'on', 'y', 'yes'].includes(s)) return true;
+  if (['0', 'f', 'false', 'off', 'n', 'no'].includes(s)) return false;
+  throw badRequest(`Invalid input for field/attribute ${name}. Value: ${v}.`);
+}
+
+function timeParam(name: string, v: string): string {
+  const t = Date.parse(v.replace(' ', 'T'));
+  if (!/^\d{4}-\d{2}-\d{2}/.test(v) || Number.isNaN(t))
+    throw badRequest(`Invalid input for field/attribute ${name}. Value: ${v}. '${v}' is not a 'date-time'`);
+  return new Date(t).toISOString();
+}
+
+function regexOf(v: string): RegExp {
+  try {
+    return new RegExp(v);
+  } catch {
+    return new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  }
+}
+
+/** GET /servers and /servers/detail: Nova's filters, sorting and paging over the caller's servers. */
+export async function listServers(
+  req: FastifyRequest,
+  deps: ComputeDeps,
+  detail: boolean,
+): Promise<{ rows: InstanceRow[]; links?: { href: string; rel: 'next' }[] }> {
+  const caller = serverCallerOf(req);
+  const mv = req.microversion;
+  const raw = req.query as Query;
+  if (mv.atLeast('2.75')) {
+    const unknown = Object.keys(raw).find((k) => !KNOWN.has(k) || (mv.atMost('2.25') && k.includes('tags')));
+    if (unknown)
+      throw badRequest(`Invalid input for query parameters ${unknown}. Additional properties are not allowed`);
+  }
+  const target = { project_id: caller.projectId, user_id: caller.userId };
+  enforceNova(req, `os_compute_api:servers:${detail ? 'detail' : 'index'}`, target);
+  const allFilters = req.ctx.allowed('os_compute_api:servers:allow_all_filters', target);
+  const q: Query = {};
+  const allowed = new Set([
+    ...USER_FILTERS,
+    ...(mv.atLeast('2.26') ? USER_FILTERS_226 : []),
+    ...(mv.atLeast('2.66') ? ['changes-before'] : []),
+    ...(mv.atLeast('2.73') ? ['locked'] : []),
+    ...(mv.atLeast('2.83') ? USER_FILTERS_283 : []),
+  ]);
+  for (const [k, v] of Object.entries(raw))
+    if (allFilters || allowed.has(k) || ['limit', 'marker', 'sort_key', 'sort_dir'].includes(k)) q[k] = v;
+
+  const allTenants = one(q, 'all_tenants') !== undefined && boolParam('all_tenants', one(q, 'all_tenants') as string);
+  if (allTenants) enforceNova(req, `os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants`, target);
+  const limit = parseLimit(q.limit);
+  const marker = one(q, 'marker');
+  const sorts = sortsOf(q, caller);
+
+  let sql = deps.db.selectFrom('instances').selectAll();
+  if (!allTenants) sql = sql.where('project_id', '=', caller.projectId);
+  else {
+    const project = one(q, 'project_id') ?? one(q, 'tenant_id');
+    if (project) sql = sql.where('project_id', '=', project);
+  }
+  const changesSince =
+    one(q, 'changes-since') !== undefined ? timeParam('changes-since', one(q, 'changes-since') as string) : undefined;
+  const changesBefore =
+    one(q, 'changes-before') !== undefined
+      ? timeParam('changes-before', one(q, 'changes-before') as string)
+      : undefined;
+  if (changesSince && changesBefore && changesSince > changesBefore)
+    throw badRequest('The value of changes-since must be less than or equal to changes-before.');
+  const deletedParam = one(q, 'deleted');
+  const deleted = deletedParam !== undefined ? boolParam('deleted', deletedParam) : undefined;
+  // With changes-since/-before Nova also lists deleted servers (unless deleted=false), so clients see deletes.
+  if (deleted === true) sql = sql.where('deleted', '=', 1);
+  else if (deleted === false || (!changesSince && !changesBefore)) sql = sql.where('deleted', '=', 0);
+  for (const [param, column] of [
+    ['host', 'host'],
+    ['node', 'node'],
+    ['reservation_id', 'reservation_id'],
+    ['user_id', 'user_id'],
+    ['availability_zone', 'availability_zone'],
+    ['key_name', 'key_name'],
+    ['hostname', 'hostname'],
+    ['vm_state', 'vm_state'],
+    ['task_state', 'task_state'],
+    ['uuid', 'uuid'],
+    ['kernel_id', 'kernel_id'],
+    ['ramdisk_id', 'ramdisk_id'],
+    ['launch_index', 'launch_index'],
+    ['power_state', 'power_state'],
+  ] as const) {
+    const v = one(q, param);
+    if (v !== undefined) sql = sql.where(column, '=', v as never);
+  }
+  let rows = await sql.execute();
+
+  const status = q.status === undefined ? undefined : Array.isArray(q.status) ? q.status : [q.status];
+  if (status) {
+    const vm = new Set<string>();
+    const tasks = new Set<string>();
+    for (const s of status) {
+      const states = vmStatesOf(s);
+      if (!states) {
+        if (mv.atLeast('2.38')) throw badRequest(`Invalid status value`);
+        return { rows: [] };
+      }
+      for (const v of states.vmStates) vm.add(v);
+      for (const t of states.taskStates ?? []) tasks.add(t);
+    }
+    // Nova turns a status into vm_states (any task) or, for task-derived ones (REBOOT), task_states.
+    rows = rows.filter((r) => vm.has(r.vm_state) || (r.task_state !== null && tasks.has(r.task_state)));
+  }
+  const name = one(q, 'name') ?? one(q, 'display_name');
+  if (name !== undefined) {
+    const re = regexOf(name);
+    rows = rows.filter((r) => re.test(r.display_name));
+  }
+  const image = one(q, 'image') ?? one(q, 'image_ref');
+  if (image !== undefined) rows = rows.filter((r) => r.image_ref === idOfRef(image));
+  const flavor = one(q, 'flavor');
+  if (flavor !== undefined) rows = rows.filter((r) => flavorOf(r).id === idOfRef(flavor));
+  for (const [param, version] of [
+    ['ip', 4],
+    ['ip6', 6],
+  ] as const) {
+    const v = one(q, param);
+    if (v === undefined) continue;
+    const re = regexOf(v);
+    rows = rows.filter((r) =>
+      networkInfoOf(r).some(
+        (vif) =>
+          vif.fixed_ips.some((ip) => ip.version === version && re.test(ip.ip_address)) ||
+          (vif.floating_ips ?? []).some((f) => re.test(f.floating_ip_address)),
+      ),
+    );
+  }
+  if (changesSince) rows = rows.filter((r) => (r.updated_at ?? r.created_at) >= changesSince);
+  if (changesBefore) rows = rows.filter((r) => (r.updated_at ?? r.created_at) <= changesBefore);
+  const locked = one(q, 'locked');
+  if (locked !== undefined) {
+    const want = boolParam('locked', locked);
+    rows = rows.filter((r) => (r.locked === 1) === want);
+  }
+  rows = await filterByTags(deps, rows, q);
+  rows.sort((a, b) => {
+    for (const [key, dir] of sorts) {
+      const va = SORT_KEYS[key](a) ?? '';
+      const vb = SORT_KEYS[key](b) ?? '';
+      if (va < vb) return dir === 'asc' ? -1 : 1;
+      if (va > vb) return dir === 'asc' ? 1 : -1;
+    }
+    return a.uuid < b.uuid ? 1 : a.uuid > b.uuid ? -1 : 0;
+  });
+  if (marker !== undefined && !rows.some((r) => r.uuid === marker)) throw badRequest(`marker [${marker}] not found`);
+  const page = pageAfter(rows, (r) => r.uuid, marker, limit);
+  const links = nextLinks(deps.url, detail ? '/servers/detail' : '/servers', raw, page, limit, page.at(-1)?.uuid);
+  return { rows: page, links };
+}
+
+function sortsOf(q: Query, caller: ServerCaller): [string, 'asc' | 'desc'][] {
+  const keys = q.sort_key === undefined ? [] : Array.isArray(q.sort_key) ? q.sort_key : [q.sort_key];
+  const dirs = q.sort_dir === undefined ? [] : Array.isArray(q.sort_dir) ? q.sort_dir : [q.sort_dir];
+  for (const d of dirs)
+    if (d !== 'asc' && d !== 'desc') throw badRequest(`Invalid input for field/attribute sort_dir. Value: ${d}.`);
+  const out: [string, 'asc' | 'desc'][] = [];
+  keys.forEach((k, i) => {
+    if (!(k in SORT_KEYS)) throw badRequest(`Invalid input for field/attribute sort_key. Value: ${k}.`);
+    if ((k === 'host' || k === 'node') && !caller.isAdmin)
+      throw forbidden(`Only administrators can sort servers by ${k}`);
+    out.push([k, (dirs[i] ?? dirs[0] ?? 'desc') as 'asc' | 'desc']);
+  });
+  if (out.length === 0) out.push(['created_at', 'desc']);
+  return out;
+}
+
+async function filterByTags(deps: ComputeDeps, rows: InstanceRow[], q: Query): Promise<InstanceRow[]> {
+  const lists = (k: string) => {
+    const v = q[k];
+    if (v === undefined) return undefined;
+    return (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter((s) => s !== '');
+  };
+  const tags = lists('tags');
+  const any = lists('tags-any');
+  const not = lists('not-tags');
+  const notAny = lists('not-tags-any');
+  if (!tags && !any && !not && !notAny) return rows;
+  const all = await deps.db.selectFrom('instance_tags').selectAll().execute();
+  const byInstance = new Map<string, Set<string>>();
+  for (const t of all) byInstance.set(t.instance_uuid, (byInstance.get(t.instance_uuid) ?? new Set()).add(t.tag));
+  return rows.filter((r) => {
+    const mine = byInstance.get(r.uuid) ?? new Set<string>();
+    if (tags && !tags.every((t) => mine.has(t))) return false;
+    if (any && !any.some((t) => mine.has(t))) return false;
+    if (not && not.length > 0 && not.every((t) => mine.has(t))) return false;
+    if (notAny && notAny.some((t) => mine.has(t))) return false;
+    return true;
+  });
+}

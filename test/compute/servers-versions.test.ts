@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startCloud } from '../helpers/cloud.ts';
+
+test('version documents: the list and v2.1 with the microversion range', async (t) => {
+  const cloud = await startCloud(t);
+  const list = await cloud.call('GET', '/compute/');
+  assert.equal(list.status, 200);
+  const ids = list.body.versions.map((v: { id: string }) => v.id);
+  assert.deepEqual(ids, ['v2.0', 'v2.1']);
+  const v21 = list.body.versions[1];
+  assert.equal(v21.status, 'CURRENT');
+  assert.equal(v21.version, '2.93');
+  assert.equal(v21.min_version, '2.1');
+  assert.equal(v21.updated, '2013-07-23T11:33:21Z');
+  assert.match(v21.links[0].href, /\/compute\/v2\.1\/$/);
+  for (const path of ['/compute/v2.1', '/compute/v2.1/']) {
+    const one = await cloud.call('GET', path);
+    assert.equal(one.status, 200, path);
+    assert.equal(one.body.version.id, 'v2.1');
+    assert.equal(one.body.version.version, '2.93');
+    assert.ok(Array.isArray(one.body.version['media-types']));
+  }
+});
