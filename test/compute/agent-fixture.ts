@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ComputeAgent, createComputeAgent } from '../../src/compute/agent/agent.ts';
 import {
   AGENT_TOPIC,
@@ -148,4 +149,21 @@ export async function agentRig(hosts: string[], delayMs = 0) {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** Lets casts in flight reach their agent, then waits until every agent is idle. */
+export async function settle(rig: { idle(): Promise<unknown> }) {
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  await rig.idle();
+}
+
+export async function until(what: string, check: () => boolean | Promise<boolean>, ms = 5000) {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
 }

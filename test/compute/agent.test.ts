@@ -4,25 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AGENT_TOPIC, AgentMethod, ServerMethod } from '../../src/compute/agent/rpc.ts';
-import { agentRig, fakeSpec } from './agent-fixture.ts';
+import { agentRig, fakeSpec, settle, uuid } from './agent-fixture.ts';
 
 const M = AgentMethod;
 const S = ServerMethod;
-const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-
-async function settle(rig: { idle(): Promise<unknown> }) {
-  await new Promise((r) => setImmediate(r));
-  await new Promise((r) => setImmediate(r));
-  await rig.idle();
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 describe('compute agent', () => {
   test('heartbeat first with start_flag, host resources and traits', async () => {
