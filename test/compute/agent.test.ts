@@ -118,6 +118,9 @@ describe('compute agent', () => {
         [M.rescue, 'rescuing', { image: spec.image }, 'rescued', 1],
         [M.unrescue, 'unrescuing', undefined, 'active', 1],
         [M.rebuild, 'rebuilding', { preserve_stopped: false }, 'active', 1],
+        [M.stop, 'powering-off', undefined, 'stopped', 4],
+        [M.rebuild, 'rebuilding', undefined, 'stopped', 4],
+        [M.start, 'powering-on', undefined, 'active', 1],
       ];
       for (const [method, task, args, vm, power] of steps) {
         await rig.server.cast('h1', method, spec, task, args);

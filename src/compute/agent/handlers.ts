@@ -151,7 +151,12 @@ export function castHandler(method: string): CastHandler | undefined {
         task: T.rebuilding,
         errorVmState: V.error,
         async run(s) {
-          const stopped = s.args.preserve_stopped === true;
+          // Nova keeps a stopped server stopped through a rebuild.
+          const before = (await d(s).listInstances()).find((i) => i.uuid === s.uuid);
+          const stopped =
+            typeof s.args.preserve_stopped === 'boolean'
+              ? s.args.preserve_stopped
+              : before?.power_state === PowerState.shutdown;
           await s.update({ expected_task_state: [T.rebuilding], task_state: T.rebuildSpawning });
           await d(s).rebuild({ ...s.spec, powerOn: !stopped }, s);
           await s.update({
