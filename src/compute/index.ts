@@ -7,6 +7,10 @@ import { serveComputeAgents } from './agent-server.ts';
 import { flavorAccessRoutes } from './api/flavor-access.ts';
 import { flavorExtraSpecsRoutes } from './api/flavor-extra-specs.ts';
 import { flavorRoutes } from './api/flavors.ts';
+import { keypairRoutes } from './api/keypairs.ts';
+import { limitsRoutes } from './api/limits.ts';
+import { quotaClassRoutes } from './api/quota-classes.ts';
+import { quotaSetRoutes } from './api/quota-sets.ts';
 import { serversRoutes } from './api/servers.ts';
 import { versionsRoutes } from './api/versions.ts';
 import { createImageClient } from './clients/image.ts';
@@ -31,6 +35,10 @@ const ROUTES: Routes[] = [
   serversRoutes,
   // proxies, interfaces, external events (task E)
   // flavors, key pairs and the admin resources (task F)
+  limitsRoutes,
+  quotaClassRoutes,
+  quotaSetRoutes,
+  keypairRoutes,
   flavorRoutes,
   flavorExtraSpecsRoutes,
   flavorAccessRoutes,

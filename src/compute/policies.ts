@@ -1,6 +1,8 @@
 import type { PolicyRule } from '../core/policy/enforcer.ts';
 import { basePolicies } from './policies/base.ts';
 import { flavorPolicies } from './policies/flavors.ts';
+import { keypairPolicies } from './policies/keypairs.ts';
+import { quotaPolicies } from './policies/quotas.ts';
 import { serverPolicies } from './policies/servers.ts';
 
 /**
@@ -13,5 +15,7 @@ export const computeServicePolicies: readonly PolicyRule[] = [
   ...serverPolicies,
   // cross-service proxies, interfaces (E)
   // flavors, keypairs, admin resources (F)
+  ...quotaPolicies,
+  ...keypairPolicies,
   ...flavorPolicies,
 ];
