@@ -25,15 +25,35 @@ interface StateFile {
 }
 
 /**
- * The fake driver's persistence: `<dataDir>/compute/<host>/instances.json`, rewritten whole after every change
+ * The fake driver's persistence: `<dataDir>/compute/<host>/instances.json`, rewritten whole after changes
  * (temp file + rename, so a crash never leaves half a file) and read back by the next driver on that host.
- * Writes are chained: operations on different instances run in parallel but the file sees one writer.
+ * Writes are coalesced: while one is under way, every change made meanwhile waits for the single next write,
+ * which serialises the map when it starts, so a host with thousands of instances does not rewrite its file
+ * once per operation.
  */
 export function createFakeStore(path: string): {
   load(): Promise<Map<string, FakeInstance>>;
   save(instances: Map<string, FakeInstance>): Promise<void>;
 } {
-  let chain: Promise<void> = Promise.resolve();
+  let writing: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+
+  async function write(instances: Map<string, FakeInstance>): Promise<void> {
+    const body = JSON.stringify({ version: 1, instances: [...instances.values()] } satisfies StateFile);
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, body);
+    await rename(tmp, path);
+  }
+
+  function begin(instances: Map<string, FakeInstance>): Promise<void> {
+    const w = write(instances).finally(() => {
+      if (writing === w) writing = undefined;
+    });
+    writing = w;
+    return w;
+  }
+
   return {
     async load() {
       let text: string;
@@ -47,15 +67,15 @@ export function createFakeStore(path: string): {
       return new Map(state.instances.map((i) => [i.uuid, i]));
     },
     save(instances) {
-      const body = JSON.stringify({ version: 1, instances: [...instances.values()] } satisfies StateFile);
-      const write = async () => {
-        await mkdir(dirname(path), { recursive: true });
-        const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-        await writeFile(tmp, body);
-        await rename(tmp, path);
-      };
-      const next = chain.then(write);
-      chain = next.catch(() => {});
+      if (queued) return queued;
+      if (!writing) return begin(instances);
+      const next = writing
+        .catch(() => {})
+        .then(() => {
+          queued = undefined;
+          return begin(instances);
+        });
+      queued = next;
       return next;
     },
   };
