@@ -1,7 +1,207 @@
 import type { Subscription } from '../core/bus/bus.ts';
+import {
+  type ActionEvent,
+  type BuildFailed,
+  type InstanceUpdate,
+  SERVER_TOPIC,
+  ServerMethod,
+  type StateReport,
+  type SyncAnswer,
+} from './agent/rpc.ts';
+import {
+  type BuildInstancesMessage,
+  buildInstance,
+  CONDUCTOR_TOPIC,
+  ConductorMethod,
+  handleBuildFailed,
+  setBuildError,
+} from './build-flow.ts';
 import type { ComputeDeps } from './deps.ts';
+import { aggregateUuidsOf, inventoryOf, recordHostReport } from './host-records.ts';
+import { finishEvent, startEvent } from './instance-actions-store.ts';
+import { casInstance, liveInstance } from './instance-cas.ts';
+import { finalizeDelete, forgetAdminPass } from './instance-finalize.ts';
+import { buildInstanceSpec } from './instance-spec.ts';
+import { afterMoveUpdate, hostMayReport } from './migration-flow.ts';
+import { actionOfEvent, notifyInstance } from './notifications.ts';
+import type { InstanceRow } from './tables.ts';
 
-// STUB (task C replaces this file): the server's side of the agent RPC (topic `compute`).
-export function serveComputeAgents(_deps: ComputeDeps): Subscription {
-  return { unsubscribe() {} };
+/** Seconds before a failed inventory report is tried again (Placement or the service user not ready yet). */
+const PLACEMENT_RETRY_MS = 1000;
+
+/**
+ * The server's side of the agent RPC (topic `compute`) and the conductor's work queue (topic
+ * `compute-conductor`): heartbeats become service, node and Placement records; instance updates are
+ * compare-and-set writes that also drive the next step of deletes, resizes and migrations; action events
+ * become instance action events; failed builds are rescheduled. Any server process may consume either topic.
+ */
+export function serveComputeAgents(deps: ComputeDeps): Subscription {
+  const placementReported = new Map<string, string>();
+  const retries = new Map<string, NodeJS.Timeout>();
+  let stopped = false;
+
+  async function reportToPlacement(report: StateReport, uuid: string): Promise<void> {
+    const host = {
+      uuid,
+      name: report.node || report.host,
+      inventory: inventoryOf(deps, report),
+      traits: [...new Set(report.traits ?? [])].sort(),
+      aggregates: await aggregateUuidsOf(deps, report.host),
+    };
+    const signature = JSON.stringify(host);
+    // Only what changed goes to Placement, so a heartbeat stays a couple of local writes.
+    if (placementReported.get(report.host) === signature) return;
+    try {
+      await deps.placement.reportHost(host);
+      placementReported.set(report.host, signature);
+    } catch (err) {
+      deps.log.warn({ err, host: report.host }, 'compute host inventory not reported to placement; retrying');
+      clearTimeout(retries.get(report.host));
+      if (!stopped)
+        retries.set(
+          report.host,
+          setTimeout(() => {
+            retries.delete(report.host);
+            reportToPlacement(report, uuid).catch(() => {});
+          }, PLACEMENT_RETRY_MS),
+        );
+    }
+  }
+
+  async function instanceUpdate(u: InstanceUpdate): Promise<{ ok: boolean }> {
+    const before = await liveInstance(deps.db, u.uuid);
+    if (!before) return { ok: false };
+    // A host that lost the instance (rescheduled elsewhere, moved) must not overwrite what the new one reports.
+    if (!(await hostMayReport(deps.db, before, u.host))) return { ok: false };
+    const patch: Partial<InstanceRow> = {};
+    if (u.vm_state !== undefined) patch.vm_state = u.vm_state;
+    if ('task_state' in u) patch.task_state = u.task_state ?? null;
+    if (u.power_state !== undefined) patch.power_state = u.power_state;
+    if (u.launched_at !== undefined) patch.launched_at = u.launched_at;
+    if (u.new_host) {
+      patch.host = u.new_host;
+      patch.node = u.new_node ?? u.new_host;
+    }
+    if (u.offloaded) {
+      patch.host = null;
+      patch.node = null;
+    }
+    if (u.fault) patch.fault = JSON.stringify({ ...u.fault, created: new Date().toISOString() });
+    if (!(await casInstance(deps.db, u.uuid, u.expected_task_state, patch))) return { ok: false };
+    const after = { ...before, ...patch };
+    if (patch.vm_state !== undefined || 'task_state' in patch)
+      await notifyInstance(deps.bus, 'update', null, after, {
+        old_state: before.vm_state,
+        old_task_state: before.task_state,
+      });
+
+    if (u.vm_state === 'deleted') {
+      await finalizeDelete(deps, u.uuid);
+      return { ok: true };
+    }
+    if (before.vm_state === 'building' && u.vm_state && u.vm_state !== 'building') forgetAdminPass(u.uuid);
+    if (u.offloaded)
+      await deps.placement.release(u.uuid).catch((err) => deps.log.warn({ err }, 'release after offload failed'));
+    await afterMoveUpdate(deps, before, u);
+    return { ok: true };
+  }
+
+  async function actionEvent(e: ActionEvent): Promise<{ ok: boolean }> {
+    const ref = { uuid: e.uuid, request_id: e.request_id };
+    if (e.phase === 'start') await startEvent(deps.db, ref, e.event, e.host);
+    else
+      await finishEvent(deps.db, ref, e.event, {
+        result: e.result ?? 'Success',
+        traceback: e.traceback ?? null,
+        host: e.host,
+      });
+    const row = await deps.db.selectFrom('instances').selectAll().where('uuid', '=', e.uuid).executeTakeFirst();
+    if (row) {
+      const phase = e.phase === 'start' ? 'start' : e.result === 'Error' ? 'error' : 'end';
+      await notifyInstance(deps.bus, actionOfEvent(e.event), phase, { ...row, host: row.host ?? e.host });
+    }
+    return { ok: true };
+  }
+
+  async function syncInstances({ host }: { host: string }): Promise<SyncAnswer> {
+    const rows = await deps.db
+      .selectFrom('instances')
+      .selectAll()
+      .where('host', '=', host)
+      .where('deleted', '=', 0)
+      .execute();
+    const instances: SyncAnswer['instances'] = [];
+    for (const row of rows)
+      instances.push({
+        uuid: row.uuid,
+        vm_state: row.vm_state,
+        task_state: row.task_state,
+        power_state: row.power_state,
+        spec: await buildInstanceSpec(deps.db, row),
+      });
+    return { instances };
+  }
+
+  async function snapshotDone(d: { uuid: string; image_id: string; ok: boolean; error?: string }) {
+    if (d.ok) return { ok: true };
+    deps.log.warn({ instance: d.uuid, image: d.image_id, error: d.error }, 'snapshot failed; deleting its image');
+    if (d.image_id)
+      await deps.image.delete({}, d.image_id).catch((err) => deps.log.warn({ err }, 'deleting a failed snapshot'));
+    await casInstance(
+      deps.db,
+      d.uuid,
+      ['image_snapshot', 'image_snapshot_pending', 'image_pending_upload', 'image_uploading', 'image_backup'],
+      { task_state: null },
+    );
+    return { ok: true };
+  }
+
+  const subs = [
+    deps.bus.serve(
+      { topic: SERVER_TOPIC },
+      {
+        [ServerMethod.reportState]: async (payload) => {
+          const report = payload as StateReport;
+          const uuid = await recordHostReport(deps, report);
+          await reportToPlacement(report, uuid);
+          return { ok: true };
+        },
+        [ServerMethod.instanceUpdate]: (payload) => instanceUpdate(payload as InstanceUpdate),
+        [ServerMethod.actionEvent]: (payload) => actionEvent(payload as ActionEvent),
+        [ServerMethod.buildFailed]: async (payload) => {
+          await handleBuildFailed(deps, payload as BuildFailed);
+          return { ok: true };
+        },
+        [ServerMethod.syncInstances]: (payload) => syncInstances(payload as { host: string }),
+        [ServerMethod.snapshotDone]: (payload) =>
+          snapshotDone(payload as { uuid: string; image_id: string; ok: boolean; error?: string }),
+      },
+    ),
+    deps.bus.serve(
+      { topic: CONDUCTOR_TOPIC },
+      {
+        [ConductorMethod.buildInstances]: async (payload) => {
+          const msg = payload as BuildInstancesMessage;
+          // One at a time: each build's claim is in Placement before the next one is weighed (RAM spread).
+          for (const uuid of msg.uuids) {
+            try {
+              await buildInstance(deps, msg.context, uuid);
+            } catch (err) {
+              deps.log.error({ err, instance: uuid }, 'build failed in the conductor');
+              await setBuildError(deps, uuid, {
+                message: `Build of instance ${uuid} failed: ${(err as Error).message}`,
+              }).catch(() => {});
+            }
+          }
+        },
+      },
+    ),
+  ];
+  return {
+    unsubscribe() {
+      stopped = true;
+      for (const t of retries.values()) clearTimeout(t);
+      for (const s of subs) s.unsubscribe();
+    },
+  };
 }
