@@ -18,6 +18,7 @@ import { createNetworkClient } from './clients/network.ts';
 import { createConductor } from './conductor.ts';
 import type { ComputeBase, ComputeDeps } from './deps.ts';
 import { novaErrorBody } from './errors.ts';
+import { startHostMonitor } from './host-monitor.ts';
 import { infoCacheOf } from './info-cache.ts';
 import { negotiateMicroversion } from './microversion.ts';
 import * as m0001 from './migrations/0001-initial.ts';
@@ -83,7 +84,7 @@ export const compute: ServiceModule = {
     return {
       async start() {
         await seedFlavors(deps);
-        subs = [serveComputeAgents(deps), infoCacheOf(deps).start()];
+        subs = [serveComputeAgents(deps), infoCacheOf(deps).start(), startHostMonitor(deps)];
         await agents.start();
       },
       async stop() {
