@@ -1,11 +1,55 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { inProcessComputeAgents } from '../../src/compute/agent/in-process.ts';
 import { AgentMethod as M, ServerMethod as S } from '../../src/compute/agent/rpc.ts';
-import { agentRig, fakeSpec, settle, uuid } from './agent-fixture.ts';
+import type { ComputeDeps } from '../../src/compute/deps.ts';
+import { createMemoryBus } from '../../src/core/bus/memory-bus.ts';
+import { loadConfig } from '../../src/core/config.ts';
+import { agentRig, fakeServer, fakeSpec, settle, uuid } from './agent-fixture.ts';
 
 const bigger = { name: 'm1.small', vcpus: 2, memory_mb: 2048, root_gb: 20, ephemeral_gb: 0, swap: 0, extra_specs: {} };
 
 describe('compute agents on several hosts', () => {
+  test('the in-process harness runs one agent per configured host; a killed one is replaced', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'strata-hosts-'));
+    const bus = createMemoryBus();
+    const server = fakeServer(bus);
+    const config = await loadConfig({
+      values: { dataDir, compute: { hosts: ['h1', 'h2', 'h3', 'h4', 'h5'], reportInterval: 3600 } },
+    });
+    const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+    const harness = inProcessComputeAgents({ config, bus, log: quiet } as unknown as ComputeDeps);
+    try {
+      await harness.start();
+      assert.equal(harness.describe(), 'fake, 1000 vCPUs, 800000 MB, 5 agents (h1..h5)');
+      const reported = server.of(S.reportState).map((c) => c.payload.host);
+      assert.deepEqual(reported.sort(), ['h1', 'h2', 'h3', 'h4', 'h5']);
+      const id = uuid(9);
+      await server.cast('h3', M.buildAndRun, fakeSpec(id), 'spawning');
+      await settle({ idle: () => Promise.all([...harness.agents.values()].map((a) => a.idle())) });
+      harness.agents.get('h3')?.kill();
+      const h3 = await harness.restart('h3');
+      assert.equal(harness.agents.get('h3'), h3);
+      assert.equal(
+        server
+          .of(S.reportState)
+          .filter((c) => c.payload.host === 'h3')
+          .at(-1)?.payload.start_flag,
+        true,
+      );
+      await server.cast('h3', M.stop, fakeSpec(id), 'powering-off');
+      await settle(h3);
+      assert.equal(server.rows.get(id)?.vm_state, 'stopped');
+    } finally {
+      await harness.stop();
+      server.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   test('resize to another host, confirm; resize back, revert', async () => {
     const rig = await agentRig(['h1', 'h2']);
     try {
