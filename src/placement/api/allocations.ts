@@ -147,7 +147,7 @@ export function allocationRoutes(app: ServiceApp, deps: PlacementDeps): void {
     );
     await writeAllocations(
       deps,
-      Object.entries(body).map(([consumer, b]) => fromDict(consumer, b, v)),
+      Object.entries(body).map(([consumer, b]) => fromDict(consumerUuid(consumer), b, v)),
     );
     return reply.code(204).send();
   });
