@@ -45,13 +45,12 @@ export function createPlacementClient(base: ComputeBase) {
 
   const ok = (a: Answer) => a.status >= 200 && a.status < 300;
 
-  async function currentAllocations(
-    consumer: string,
-  ): Promise<{
+  async function currentAllocations(consumer: string): Promise<{
     allocations: Record<string, { resources: Resources }>;
     generation: number | null;
     project_id?: string;
     user_id?: string;
+    consumer_type?: string;
   }> {
     const a = await request('GET', `/allocations/${consumer}`);
     if (!ok(a)) throw new PlacementError(`GET /allocations/${consumer}`, a);
@@ -60,6 +59,7 @@ export function createPlacementClient(base: ComputeBase) {
       generation: a.body?.consumer_generation ?? null,
       project_id: a.body?.project_id,
       user_id: a.body?.user_id,
+      consumer_type: a.body?.consumer_type,
     };
   }
 
@@ -100,6 +100,7 @@ export function createPlacementClient(base: ComputeBase) {
           project_id: owner.project_id,
           user_id: owner.user_id,
           consumer_generation: generation,
+          consumer_type: 'INSTANCE',
         });
       let a = await put(null);
       if (a.status === 409) {
@@ -118,9 +119,23 @@ export function createPlacementClient(base: ComputeBase) {
         const dst = await currentAllocations(to);
         const project_id = src.project_id ?? owner.project_id;
         const user_id = src.user_id ?? owner.user_id;
+        // 1.38 types every consumer: a resize's old allocation moves to its MIGRATION consumer and back.
+        const srcType = src.consumer_type ?? 'INSTANCE';
+        const dstType =
+          dst.generation !== null && dst.consumer_type
+            ? dst.consumer_type
+            : srcType === 'INSTANCE'
+              ? 'MIGRATION'
+              : 'INSTANCE';
         const a = await request('POST', '/allocations', {
-          [to]: { allocations: src.allocations, project_id, user_id, consumer_generation: dst.generation },
-          [from]: { allocations: {}, project_id, user_id, consumer_generation: src.generation },
+          [to]: {
+            allocations: src.allocations,
+            project_id,
+            user_id,
+            consumer_generation: dst.generation,
+            consumer_type: dstType,
+          },
+          [from]: { allocations: {}, project_id, user_id, consumer_generation: src.generation, consumer_type: srcType },
         });
         if (ok(a)) return;
         if (a.status !== 409) throw new PlacementError('POST /allocations', a);
