@@ -79,7 +79,7 @@ describe('fake hypervisor driver', () => {
     const out = await d.consoleOutput(u);
     assert.match(out, /host-aaaa login:/);
     assert.match(out, /10\.0\.0\.5/);
-    assert.equal((await d.consoleOutput(u, 2)).trim().split('\n').length, 2);
+    assert.equal((await d.consoleOutput(u, 2)).split('\n').length, 2);
     assert.deepEqual(await d.remoteConsole(u, 'vnc'), {
       protocol: 'vnc',
       host: '127.0.0.1',

@@ -31,10 +31,16 @@ export function bootLog(i: FakeInstance): string[] {
   return lines;
 }
 
+/**
+ * The log, or its last `length` lines as Nova's _tail_log counts them: split on '\n', so the empty string after
+ * the final newline is one of them (Tempest asks for 3 and counts `output.split('\n')`); 0 means all, as
+ * Python's `lines[-0:]` does.
+ */
 export function consoleOutput(i: FakeInstance, length?: number): string {
-  const lines = bootLog(i);
-  const tail = length === undefined || length < 0 ? lines : lines.slice(Math.max(0, lines.length - length));
-  return `${tail.join('\n')}\n`;
+  const log = `${bootLog(i).join('\n')}\n`;
+  if (length === undefined || length <= 0) return log;
+  const lines = log.split('\n');
+  return lines.slice(Math.max(0, lines.length - length)).join('\n');
 }
 
 function uptime(i: FakeInstance): number {
