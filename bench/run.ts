@@ -22,6 +22,10 @@ const BENCHES: Record<string, { description: string; load: () => Promise<BenchMo
     description: 'Neutron v2.0: 10,000 port creates (p50/p99), port lists with and without fields=, vs Neutron',
     load: () => import('./network.ts'),
   },
+  compute: {
+    description: 'Nova v2.1: boot 1,000 servers (fake driver, c=16), time to ACTIVE, server list of 1,000, delete all',
+    load: () => import('./compute.ts'),
+  },
 };
 
 async function main(): Promise<number> {
@@ -29,7 +33,7 @@ async function main(): Promise<number> {
   if (!name || name === '--help' || name === '-h' || !(name in BENCHES)) {
     if (name && !name.startsWith('-')) console.error(`bench: no benchmark named '${name}'\n`);
     console.log(
-      'usage: npm run bench -- <service> [--json] [--duration <seconds>] [--size-mib <n>] [--ports <n>]\n\navailable:',
+      'usage: npm run bench -- <service> [--json] [--duration <seconds>] [--size-mib <n>] [--ports <n>] [--servers <n>]\n\navailable:',
     );
     for (const [n, b] of Object.entries(BENCHES)) console.log(`  ${n.padEnd(10)} ${b.description}`);
     return name && name !== '--help' && name !== '-h' ? 2 : 0;
