@@ -93,7 +93,7 @@ describe('fake hypervisor driver', () => {
     );
     const diag = await d.diagnostics(u);
     assert.equal(diag.state, 'running');
-    assert.equal(diag.driver, 'fake');
+    assert.equal(diag.driver, 'libvirt');
     assert.equal(diag.num_nics, 2);
     assert.equal(diag.nic_details.length, 2);
     assert.equal(diag.memory_details.maximum, 512);

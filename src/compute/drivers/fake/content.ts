@@ -59,15 +59,16 @@ export function stats(i: FakeInstance): InstanceStats {
   };
 }
 
-/** Nova's standard diagnostics (microversion 2.48 form). */
+/** Nova's standard diagnostics (microversion 2.48 form), shaped as its fake driver's. */
 export function diagnostics(i: FakeInstance): Diagnostics {
   const s = stats(i);
   const disks = 1 + (i.flavor.ephemeral_gb > 0 ? 1 : 0) + (i.flavor.swap > 0 ? 1 : 0) + i.volumes.length;
   return {
     state: POWER_NAMES[i.power_state] ?? 'pending',
-    driver: 'fake',
-    hypervisor: 'fake',
-    hypervisor_os: 'fake-os',
+    // Tempest's 2.48 schema only admits real drivers' names; Nova's fake driver answers as libvirt/kvm too.
+    driver: 'libvirt',
+    hypervisor: 'kvm',
+    hypervisor_os: 'linux',
     uptime: uptime(i),
     config_drive: i.spec.injected.configDrive,
     num_cpus: i.flavor.vcpus,
