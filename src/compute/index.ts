@@ -11,6 +11,10 @@ import { keypairRoutes } from './api/keypairs.ts';
 import { limitsRoutes } from './api/limits.ts';
 import { quotaClassRoutes } from './api/quota-classes.ts';
 import { quotaSetRoutes } from './api/quota-sets.ts';
+import { serverActionRoutes } from './api/server-actions.ts';
+import { serverIpsRoutes } from './api/server-ips.ts';
+import { serverMetadataRoutes } from './api/server-metadata.ts';
+import { serverTagsRoutes } from './api/server-tags.ts';
 import { serversRoutes } from './api/servers.ts';
 import { versionsRoutes } from './api/versions.ts';
 import { createImageClient } from './clients/image.ts';
@@ -34,6 +38,10 @@ const ROUTES: Routes[] = [
   // servers, versions (task B)
   versionsRoutes,
   serversRoutes,
+  serverActionRoutes,
+  serverMetadataRoutes,
+  serverTagsRoutes,
+  serverIpsRoutes,
   // proxies, interfaces, external events (task E)
   // flavors, key pairs and the admin resources (task F)
   limitsRoutes,

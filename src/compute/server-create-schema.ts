@@ -15,8 +15,9 @@ if (!FormatRegistry.Has('ipv6')) FormatRegistry.Set('ipv6', (v) => isIP(v) === 6
 const Name = Type.String({ minLength: 1, maxLength: 255 });
 const Description = Type.Union([Type.String({ maxLength: 255 }), Type.Null()]);
 export const MetadataSchema = Type.Record(
-  Type.String({ minLength: 1, maxLength: 255 }),
+  Type.String({ pattern: '^[a-zA-Z0-9-_:. ]{1,255}$' }),
   Type.String({ maxLength: 255 }),
+  { additionalProperties: false },
 );
 const Ref = Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Integer({ minimum: 1 })]);
 const Count = Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^[0-9]*[1-9][0-9]*$' })]);

@@ -224,11 +224,12 @@ async function flavorFor(deps: ComputeDeps, caller: ServerCaller, id: string): P
   return flavor;
 }
 
-async function imageFor(
+/** The image a server boots (or rebuilds) from, checked as Nova checks it against the flavor. */
+export async function imageFor(
   deps: ComputeDeps,
   caller: ServerCaller,
   id: string,
-  flavor: FlavorRow,
+  flavor: Pick<FlavorRow, 'memory_mb' | 'root_gb'>,
 ): Promise<GlanceImage | undefined> {
   if (!id) return undefined;
   const image = await deps.image.show({ token: caller.token }, id);

@@ -26,7 +26,7 @@ export async function renderServers(
     isAdmin: caller.isAdmin,
     showExtendedAttrs: req.ctx.allowed('os_compute_api:os-extended-server-attributes', target),
     hostStatus,
-    withGroups: kind === 'show',
+    withGroups: kind === 'show' || kind === 'basic' || kind === 'rebuild',
   });
   return rows.map((r) => serverView(r, req.microversion, ctx, kind));
 }

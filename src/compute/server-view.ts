@@ -25,15 +25,18 @@ export interface ServerViewContext {
   volumes: Map<string, { id: string; delete_on_termination: boolean }[]>;
   /** Host name → UP / DOWN / MAINTENANCE / UNKNOWN. */
   hostStatuses: Map<string, string>;
-  /** Only for show (2.71). */
+  /** Only for show, update and rebuild (2.71). */
   serverGroups?: Map<string, string[]>;
+  /** The zone of hosts in no zone-bearing aggregate (what a scheduled server without a requested zone is in). */
+  defaultAz?: string;
 }
 
 /**
  * 'show' is GET /servers/{id} and each item of /servers/detail; 'basic' is the answer of PUT and rebuild before
- * 2.75 (Nova leaves out the extension attributes there); 'index' is an item of GET /servers.
+ * 2.75 (Nova leaves out the extension attributes there; rebuild shows key_name from 2.54); 'index' is an item of
+ * GET /servers.
  */
-export type ServerViewKind = 'show' | 'detail' | 'basic' | 'index';
+export type ServerViewKind = 'show' | 'detail' | 'basic' | 'rebuild' | 'index';
 
 /** The system metadata key where the server's security group names are kept (Nova asks Neutron instead). */
 export const SECURITY_GROUPS_KEY = 'strata_security_groups';
@@ -92,7 +95,7 @@ export function serverView(
 ): Record<string, unknown> {
   const links = serverLinks(ctx, row.uuid);
   if (detail === 'index') return { id: row.uuid, links, name: row.display_name };
-  const full = detail !== 'basic' || mv.atLeast('2.75');
+  const full = (detail !== 'basic' && detail !== 'rebuild') || mv.atLeast('2.75');
   const status = statusOf(row.vm_state, row.task_state);
   const flavor = flavorOf(row);
   const sys = ctx.systemMetadata.get(row.uuid) ?? {};
@@ -140,7 +143,7 @@ export function serverView(
   }
   if (PROGRESS_STATUSES.has(status)) server.progress = row.progress ?? 0;
   if (full) {
-    server['OS-EXT-AZ:availability_zone'] = row.availability_zone ?? '';
+    server['OS-EXT-AZ:availability_zone'] = row.availability_zone ?? (row.host ? (ctx.defaultAz ?? '') : '');
     server.config_drive = row.config_drive;
     server.key_name = row.key_name;
     server['OS-SRV-USG:launched_at'] = usageTime(row.launched_at);
@@ -158,7 +161,8 @@ export function serverView(
         server['OS-EXT-SRV-ATTR:kernel_id'] = row.kernel_id;
         server['OS-EXT-SRV-ATTR:ramdisk_id'] = row.ramdisk_id;
         server['OS-EXT-SRV-ATTR:root_device_name'] = row.root_device_name;
-        server['OS-EXT-SRV-ATTR:user_data'] = row.user_data;
+        // Rebuild answers user_data at the top level instead (2.57).
+        if (detail !== 'rebuild') server['OS-EXT-SRV-ATTR:user_data'] = row.user_data;
       }
     }
     server['OS-EXT-STS:task_state'] = row.task_state;
@@ -172,6 +176,7 @@ export function serverView(
       if (ctx.hostStatus === 'all' || hs === 'UNKNOWN') server.host_status = hs;
     }
   }
+  if (!full && detail === 'rebuild' && mv.atLeast('2.54')) server.key_name = row.key_name;
   if (mv.atLeast('2.9')) server.locked = row.locked === 1;
   if (mv.atLeast('2.73')) server.locked_reason = row.locked_reason;
   if (mv.atLeast('2.19')) server.description = row.display_description;
@@ -234,5 +239,6 @@ export async function loadViewContext(
     volumes,
     hostStatuses,
     serverGroups,
+    defaultAz: deps.config.compute.defaultAvailabilityZone,
   };
 }

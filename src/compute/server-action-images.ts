@@ -1,0 +1,176 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { AgentMethod, type SnapshotArgs } from './agent/rpc.ts';
+import { badRequest, conflict } from './errors.ts';
+import { TaskState } from './instance-state.ts';
+import { systemMetadataOf } from './instance-store.ts';
+import { enforceNova } from './server-access.ts';
+import {
+  type ActionCall,
+  type ActionSpec,
+  accepted,
+  actRequest,
+  bodyObject,
+  onlyKeys,
+} from './server-action-context.ts';
+import { assertValid, MetadataSchema } from './server-create-schema.ts';
+import { flavorOf } from './server-view.ts';
+
+const metadataCheck = TypeCompiler.Compile(MetadataSchema);
+
+/** Image properties Nova never copies from the base image to a snapshot. */
+const NOT_INHERITED = new Set([
+  'base_image_ref',
+  'min_ram',
+  'min_disk',
+  'disk_format',
+  'container_format',
+  'owner_id',
+  'instance_uuid',
+  'image_type',
+  'image_location',
+  'image_state',
+  'user_id',
+  'owner_project_name',
+  'owner_user_name',
+  'block_device_mapping',
+  'bdm_v2',
+  'root_device_name',
+]);
+
+/**
+ * Creates the Glance record of a snapshot of `call.row` (queued; the agent uploads the bytes) with what Nova puts
+ * on it: image_type snapshot, instance_uuid, base_image_ref, the base image's formats and user properties,
+ * min_ram / min_disk, then the caller's metadata.
+ */
+export async function createSnapshotRecord(
+  call: ActionCall,
+  name: string,
+  metadata: Record<string, string>,
+  imageType = 'snapshot',
+): Promise<SnapshotArgs> {
+  const row = call.row;
+  const sys = (await systemMetadataOf(call.deps.db, [row.uuid])).get(row.uuid) ?? {};
+  const inherited: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sys)) {
+    if (!k.startsWith('image_')) continue;
+    const prop = k.slice('image_'.length);
+    if (!NOT_INHERITED.has(prop)) inherited[prop] = v;
+  }
+  const flavor = flavorOf(row);
+  const body: Record<string, unknown> = {
+    ...inherited,
+    ...metadata,
+    name,
+    image_type: imageType,
+    instance_uuid: row.uuid,
+    user_id: call.caller.userId,
+    base_image_ref: row.image_ref,
+    disk_format: sys.image_disk_format ?? 'qcow2',
+    container_format: sys.image_container_format ?? 'bare',
+    min_ram: Number(sys.image_min_ram ?? 0),
+    min_disk: Math.max(Number(sys.image_min_disk ?? 0), flavor.root_gb),
+  };
+  const image = await call.deps.image.createSnapshot({ token: call.caller.token }, body);
+  return { image_id: image.id, upload: { url: call.deps.image.fileUrl(image.id), token: call.caller.token } };
+}
+
+async function createImage(call: ActionCall) {
+  const body = bodyObject(call, 'createImage');
+  onlyKeys('createImage', body, ['name', 'metadata']);
+  if (typeof body.name !== 'string' || body.name.length < 1 || body.name.length > 255 || body.name.trim() === '')
+    throw badRequest(`Invalid input for field/attribute name. Value: ${JSON.stringify(body.name)}.`);
+  const metadata = (body.metadata ?? {}) as Record<string, string>;
+  assertValid(metadataCheck, metadata);
+  if (!call.row.image_ref)
+    enforceNova(call.req, 'os_compute_api:servers:create_image:allow_volume_backed', {
+      project_id: call.row.project_id,
+      user_id: call.row.user_id,
+    });
+  const args = await createSnapshotRecord(call, body.name, metadata);
+  try {
+    await call.deps.conductor.act(
+      actRequest(call, 'createImage', AgentMethod.snapshot, TaskState.imageSnapshot, { ...args }),
+    );
+  } catch (err) {
+    await call.deps.image.delete({ token: call.caller.token }, args.image_id).catch(() => {});
+    throw err;
+  }
+  call.reply.code(202);
+  if (call.req.microversion.atLeast('2.45')) return { image_id: args.image_id };
+  call.reply.header('location', call.deps.url(`/v2.1/images/${args.image_id}`));
+  return call.reply.send();
+}
+
+async function shelve(call: ActionCall) {
+  if (call.body !== null && call.body !== undefined) throw badRequest('Invalid input for field/attribute shelve.');
+  const offload = call.deps.config.compute.shelvedOffloadTime === 0;
+  const snapshot = call.row.image_ref
+    ? await createSnapshotRecord(call, `${call.row.display_name}-shelved`, {})
+    : undefined;
+  try {
+    await call.deps.conductor.act(
+      actRequest(call, 'shelve', AgentMethod.shelve, TaskState.shelving, {
+        offload: offload || !call.row.image_ref,
+        ...(snapshot && { image_id: snapshot.image_id, upload: snapshot.upload }),
+      }),
+    );
+  } catch (err) {
+    if (snapshot) await call.deps.image.delete({ token: call.caller.token }, snapshot.image_id).catch(() => {});
+    throw err;
+  }
+  return accepted(call);
+}
+
+async function unshelve(call: ActionCall) {
+  const mv = call.req.microversion;
+  let availabilityZone: string | null | undefined;
+  let host: string | undefined;
+  if (call.body !== null && call.body !== undefined) {
+    if (mv.atMost('2.76')) throw badRequest('Invalid input for field/attribute unshelve. Value must be null.');
+    const body = bodyObject(call, 'unshelve');
+    onlyKeys('unshelve', body, mv.atLeast('2.91') ? ['availability_zone', 'host'] : ['availability_zone']);
+    if ('availability_zone' in body) {
+      const az = body.availability_zone;
+      if (az === null && mv.atMost('2.90')) throw badRequest('Invalid input for field/attribute availability_zone.');
+      if (az !== null && (typeof az !== 'string' || az === ''))
+        throw badRequest('Invalid input for field/attribute availability_zone.');
+      availabilityZone = az as string | null;
+    }
+    if (body.host !== undefined) {
+      if (typeof body.host !== 'string' || body.host === '')
+        throw badRequest('Invalid input for field/attribute host.');
+      enforceNova(call.req, 'os_compute_api:os-shelve:unshelve_to_host', {
+        project_id: call.row.project_id,
+        user_id: call.row.user_id,
+      });
+      host = body.host;
+    }
+    if ((availabilityZone !== undefined || host) && call.row.vm_state !== 'shelved_offloaded')
+      throw conflict(
+        `The unshelve action with availability_zone or host is only allowed for shelved offloaded servers; instance ${call.row.uuid} is in vm_state ${call.row.vm_state}`,
+      );
+  }
+  await call.deps.conductor.unshelve({
+    ...actRequest(call, 'unshelve', AgentMethod.unshelve, TaskState.unshelving),
+    ...(availabilityZone !== undefined && { availabilityZone }),
+    ...(host && { targetHost: host }),
+  });
+  return accepted(call);
+}
+
+export const imageActions: Record<string, ActionSpec> = {
+  createImage: { policy: 'os_compute_api:servers:create_image', state: 'createImage', handle: createImage },
+  shelve: { policy: 'os_compute_api:os-shelve:shelve', lock: true, state: 'shelve', handle: shelve },
+  shelveOffload: {
+    policy: 'os_compute_api:os-shelve:shelve_offload',
+    lock: true,
+    state: 'shelveOffload',
+    handle: async (call) => {
+      await call.deps.conductor.act(
+        actRequest(call, 'shelveOffload', AgentMethod.shelveOffload, TaskState.shelvingOffloading),
+      );
+      return accepted(call);
+    },
+  },
+  unshelve: { policy: 'os_compute_api:os-shelve:unshelve', lock: true, state: 'unshelve', handle: unshelve },
+};
