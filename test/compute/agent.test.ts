@@ -203,6 +203,25 @@ describe('compute agent', () => {
     }
   });
 
+  test('a delete during a snapshot gives the image up', async () => {
+    const rig = await agentRig(['h1']);
+    try {
+      const id = uuid(9);
+      const spec = fakeSpec(id, { injected: { metadata: { fake_hang: 'snapshot' }, configDrive: false } });
+      await rig.server.cast('h1', M.buildAndRun, spec, 'spawning');
+      await settle(rig);
+      const upload = { url: 'http://127.0.0.1:1/never', token: 't' };
+      await rig.server.cast('h1', M.snapshot, spec, 'image_snapshot', { image_id: 'img-x', upload });
+      await sleep(30);
+      await rig.server.cast('h1', M.terminate, spec, 'deleting');
+      await settle(rig);
+      assert.equal(rig.server.rows.get(id)?.vm_state, 'deleted');
+      assert.deepEqual(rig.server.of(S.snapshotDone, id)[0]?.payload.ok, false);
+    } finally {
+      await rig.close();
+    }
+  });
+
   test('calls: console output, remote console, diagnostics', async () => {
     const rig = await agentRig(['h1']);
     try {

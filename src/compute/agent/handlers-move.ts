@@ -33,6 +33,9 @@ function snapshot(): CastHandler {
     async afterFailure(s, err) {
       await snapshotDone(s, String(s.args.image_id ?? ''), false, message(err));
     },
+    async onPreempted(s, err) {
+      await snapshotDone(s, String(s.args.image_id ?? ''), false, message(err));
+    },
   };
 }
 
@@ -65,6 +68,10 @@ function shelve(): CastHandler {
       await s.update({ expected_task_state: [T.shelvingOffloading], ...offloaded });
     },
     async afterFailure(s, err) {
+      if (typeof s.args.image_id === 'string' && s.args.upload && !uploaded)
+        await snapshotDone(s, s.args.image_id, false, message(err));
+    },
+    async onPreempted(s, err) {
       if (typeof s.args.image_id === 'string' && s.args.upload && !uploaded)
         await snapshotDone(s, s.args.image_id, false, message(err));
     },

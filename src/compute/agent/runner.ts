@@ -50,6 +50,8 @@ export interface CastHandler {
   onFailure?(step: Step, err: unknown): Promise<void>;
   /** Runs after the finish event of a failed step (build_failed, snapshot_done). */
   afterFailure?(step: Step, err: unknown): Promise<void>;
+  /** Runs when a delete of the instance cut the step short (a snapshot gives its image up). */
+  onPreempted?(step: Step, err: unknown): Promise<void>;
   /** Cleans up after the server refused an update (a build destroys what it spawned). */
   onAbandon?(step: Step): Promise<void>;
 }
@@ -135,6 +137,7 @@ export async function runCast(
       // Preempted by a delete of the same instance: the terminate that follows cleans up and reports.
       ctx.log.info({ host: ctx.host, uuid, method }, 'compute agent: step aborted by a delete');
       await event('finish', 'Error', traceback(err));
+      await h.onPreempted?.(step, err).catch((e) => ctx.log.warn({ err: e, uuid }, 'compute agent: report failed'));
       return;
     }
     ctx.log.warn({ err, host: ctx.host, uuid, method }, 'compute agent: step failed');
