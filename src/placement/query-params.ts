@@ -8,6 +8,12 @@ const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$
 
 export const isUuid = (s: string) => UUID.test(s);
 
+/** Placement stores uuids dashed and lower case whichever form the client sent. */
+export function normalizeUuid(s: string): string {
+  const hex = s.replaceAll('-', '').toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** Placement's query schemas forbid unknown keys; which keys exist depends on the microversion. */
 export function assertQueryKeys(query: Query, allowed: readonly string[]): void {
   for (const key of Object.keys(query))

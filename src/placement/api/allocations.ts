@@ -6,7 +6,7 @@ import type { PlacementDeps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import { entryOf } from '../map-entry.ts';
 import { type PlacementVersion, requireVersion } from '../microversion.ts';
-import { isUuid } from '../query-params.ts';
+import { isUuid, normalizeUuid } from '../query-params.ts';
 import { allocationsOfConsumer, allocationsOnProvider } from '../store/allocations.ts';
 import { getProvider } from '../store/providers.ts';
 
@@ -45,16 +45,22 @@ function listFormSchema(v: PlacementVersion): TSchema {
 }
 
 /** 1.12+: `{allocations: {rp: {resources}}, project_id, user_id, consumer_generation (1.28), consumer_type (1.38)}`. */
-function dictFormSchema(v: PlacementVersion): TSchema {
+function dictFormSchema(v: PlacementVersion, deletable: boolean): TSchema {
   return Type.Object(
     {
+      // Empty allocations remove the consumer's: always in POST, in PUT from 1.28.
       allocations: Type.Record(
         Type.String({ pattern: Uuid().pattern as string }),
         Type.Object(
           { resources: Resources, generation: Type.Optional(Type.Union([Generation(), Type.Null()])) },
           { additionalProperties: false },
         ),
+        { minProperties: deletable ? 0 : 1 },
       ),
+      // 1.34: which request group each provider satisfied; recorded by nothing here, accepted as Placement does.
+      ...(v.atLeast('1.34') && {
+        mappings: Type.Optional(Type.Record(Type.String(), Type.Array(Uuid(), { minItems: 1 }))),
+      }),
       project_id: Owner,
       user_id: Owner,
       ...(v.atLeast('1.28') && { consumer_generation: Type.Union([Generation(), Type.Null()]) }),
@@ -88,7 +94,7 @@ function fromDict(consumer: string, body: DictBody, v: PlacementVersion): Consum
 
 function consumerUuid(text: string): string {
   if (!isUuid(text)) throw badRequest(`Malformed consumer_uuid: ${text}`);
-  return text;
+  return normalizeUuid(text);
 }
 
 /** /allocations/{consumer}, POST /allocations (1.13) and /resource_providers/{uuid}/allocations. */
@@ -105,7 +111,7 @@ export function allocationRoutes(app: ServiceApp, deps: PlacementDeps): void {
     let request: ConsumerAllocations;
     if (v.atLeast('1.12')) {
       const body = validateBody<DictBody>(
-        schemaFor(`dict-${v.text}`, () => dictFormSchema(v)),
+        schemaFor(`dict-${v.text}`, () => dictFormSchema(v, v.atLeast('1.28'))),
         req.body,
       );
       request = fromDict(consumer, body, v);
@@ -141,7 +147,9 @@ export function allocationRoutes(app: ServiceApp, deps: PlacementDeps): void {
     const v = req.placementVersion;
     const body = validateBody<Record<string, DictBody>>(
       schemaFor(`post-${v.text}`, () =>
-        Type.Record(Type.String({ pattern: Uuid().pattern as string }), dictFormSchema(v), { minProperties: 1 }),
+        Type.Record(Type.String({ pattern: Uuid().pattern as string }), dictFormSchema(v, true), {
+          minProperties: 1,
+        }),
       ),
       req.body,
     );
@@ -162,7 +170,7 @@ export function allocationRoutes(app: ServiceApp, deps: PlacementDeps): void {
     req.ctx.enforce('placement:resource_providers:allocations:list');
     const rp = await getProvider(deps.db, req.params.uuid);
     return {
-      allocations: await allocationsOnProvider(deps.db, rp.uuid),
+      allocations: await allocationsOnProvider(deps.db, rp.uuid, req.placementVersion),
       resource_provider_generation: rp.generation,
     };
   });

@@ -2,7 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { Generation, MAX_INT, ResourceClassName, validateBody } from '../body.ts';
 import { type PlacementDeps, PREFIX } from '../deps.ts';
-import { noSuchRoute } from '../errors.ts';
+import { PlacementError } from '../errors.ts';
 import {
   deleteInventories,
   type InventoryInput,
@@ -79,7 +79,8 @@ export function inventoryRoutes(app: ServiceApp, deps: PlacementDeps): void {
   });
 
   app.delete<{ Params: UuidParams }>(base, async (req, reply) => {
-    if (!req.placementVersion.atLeast('1.5')) throw noSuchRoute();
+    // Placement answers 405 here before 1.5 (the path exists for GET and PUT).
+    if (!req.placementVersion.atLeast('1.5')) throw new PlacementError(405, 'Method Not Allowed');
     req.ctx.enforce('placement:resource_providers:inventories:delete');
     await deleteInventories(deps.db, req.params.uuid);
     return reply.code(204).send();

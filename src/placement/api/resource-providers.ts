@@ -10,6 +10,7 @@ import {
   all,
   assertQueryKeys,
   isUuid,
+  normalizeUuid,
   parseMemberOf,
   parseRequired,
   parseResources,
@@ -54,7 +55,7 @@ export function resourceProviderRoutes(app: ServiceApp, deps: PlacementDeps): vo
       v.atLeast('1.14') ? CreateV114 : CreateV10,
       req.body,
     );
-    const row = await createProvider(deps.db, body);
+    const row = await createProvider(deps.db, { ...body, ...(body.uuid && { uuid: normalizeUuid(body.uuid) }) });
     reply.header('location', `${PREFIX}/resource_providers/${row.uuid}`);
     if (!v.atLeast('1.20')) return reply.code(201).send();
     return reply.code(200).send(providerView(row, v));

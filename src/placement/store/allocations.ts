@@ -30,21 +30,26 @@ export async function allocationsOfConsumer(
   };
 }
 
-/** GET /resource_providers/{uuid}/allocations: `{consumer: {resources: {rc: n}}}`. */
+/** GET /resource_providers/{uuid}/allocations: `{consumer: {resources: {rc: n}, consumer_generation (1.28)}}`. */
 export async function allocationsOnProvider(
   db: PlacementDb,
   rpUuid: string,
-): Promise<Record<string, { resources: Record<string, number> }>> {
+  v: PlacementVersion,
+): Promise<Record<string, { resources: Record<string, number>; consumer_generation?: number | null }>> {
   const rows = await db
     .selectFrom('placement_allocations')
-    .select(['consumer_uuid', 'resource_class', 'used'])
+    .leftJoin('placement_consumers as c', 'c.uuid', 'placement_allocations.consumer_uuid')
+    .select(['consumer_uuid', 'resource_class', 'used', 'c.generation'])
     .where('rp_uuid', '=', rpUuid)
     .orderBy('consumer_uuid')
     .orderBy('resource_class')
     .execute();
-  const out: Record<string, { resources: Record<string, number> }> = {};
+  const out: Record<string, { resources: Record<string, number>; consumer_generation?: number | null }> = {};
   for (const r of rows) {
-    out[r.consumer_uuid] = out[r.consumer_uuid] ?? { resources: {} };
+    out[r.consumer_uuid] = out[r.consumer_uuid] ?? {
+      resources: {},
+      ...(v.atLeast('1.28') && { consumer_generation: r.generation ?? null }),
+    };
     out[r.consumer_uuid].resources[r.resource_class] = r.used;
   }
   return out;

@@ -1,3 +1,4 @@
+import { MAX_INT } from '../body.ts';
 import { badRequest, CODES, conflict, notFound } from '../errors.ts';
 import type { InventoryRow, PlacementDb } from '../tables.ts';
 import { bumpGeneration, getProvider } from './providers.ts';
@@ -26,7 +27,7 @@ export function inventoryView(row: InventoryFields): InventoryFields {
   };
 }
 
-/** Fills defaults (max_unit defaults to total) and checks reserved against total (1.26 allows equal). */
+/** Fills Placement's defaults (max_unit: the largest integer) and checks reserved against total (1.26 allows equal). */
 export function withDefaults(
   rpUuid: string,
   rc: string,
@@ -39,17 +40,13 @@ export function withDefaults(
     total: inv.total,
     reserved: inv.reserved ?? 0,
     min_unit: inv.min_unit ?? 1,
-    max_unit: inv.max_unit ?? inv.total,
+    max_unit: inv.max_unit ?? MAX_INT,
     step_size: inv.step_size ?? 1,
     allocation_ratio: inv.allocation_ratio ?? 1.0,
   };
   if (reservedMayEqualTotal ? row.reserved > row.total : row.reserved >= row.total)
     throw badRequest(
       `Unable to update inventory for resource provider ${rpUuid}: Invalid inventory for '${rc}' on resource provider '${rpUuid}'. The reserved value is greater than ${reservedMayEqualTotal ? '' : 'or equal to '}total.`,
-    );
-  if (row.min_unit > row.max_unit)
-    throw badRequest(
-      `Unable to update inventory for resource provider ${rpUuid}: Invalid inventory for '${rc}' on resource provider '${rpUuid}'. The min_unit value is greater than max_unit.`,
     );
   return row;
 }
@@ -141,6 +138,7 @@ export async function writeOneInventory(
     if (mode === 'create' && exists)
       throw conflict(
         `Update conflict: Inventory for '${row.resource_class}' on resource provider '${row.rp_uuid}' already exists.`,
+        CODES.concurrentUpdate,
       );
     if (mode === 'update' && !exists)
       throw badRequest(`No inventory record with resource class for resource provider ${row.rp_uuid}`);

@@ -78,6 +78,24 @@ describe('placement: allocations and usages', () => {
     assert.deepEqual((await pl('GET', `/resource_providers/${hostB}/usages`)).body.usages.VCPU, 0);
     assert.equal((await claim(pl, c, { [hostB]: { VCPU: 1 } }, null)).status, 204);
     assert.equal((await pl('DELETE', `/allocations/${c}`)).status, 204);
+    // 1.34 bodies may say which request group each provider served; 1.38 types the consumer.
+    const typed = await pl('PUT', `/allocations/${c}`, {
+      version: '1.39',
+      body: {
+        allocations: { [hostB]: { resources: { VCPU: 1 }, generation: 5 } },
+        mappings: { '': [hostB] },
+        project_id: 'p1',
+        user_id: 'u1',
+        consumer_generation: null,
+        consumer_type: 'INSTANCE',
+      },
+    });
+    assert.equal(typed.status, 204, JSON.stringify(typed.body));
+    const shownTyped = await pl('GET', `/allocations/${c}`, { version: '1.39' });
+    assert.equal(shownTyped.body.consumer_type, 'INSTANCE');
+    const onB = await pl('GET', `/resource_providers/${hostB}/allocations`, { version: '1.28' });
+    assert.equal(onB.body.allocations[c].consumer_generation, 1);
+    assert.equal((await pl('DELETE', `/allocations/${c}`)).status, 204);
   });
 
   it('accepts the 1.0 list form with its rules, and refuses unknown providers, classes and constraints', async () => {
