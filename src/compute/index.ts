@@ -4,18 +4,24 @@ import { createServiceClient } from '../core/service-client.ts';
 import { serviceAuthUrl, serviceCredentials } from '../core/service-credentials.ts';
 import { inProcessComputeAgents } from './agent/in-process.ts';
 import { serveComputeAgents } from './agent-server.ts';
+import { aggregateRoutes } from './api/aggregates.ts';
+import { availabilityZoneRoutes } from './api/availability-zones.ts';
 import { flavorAccessRoutes } from './api/flavor-access.ts';
 import { flavorExtraSpecsRoutes } from './api/flavor-extra-specs.ts';
 import { flavorRoutes } from './api/flavors.ts';
+import { hostRoutes } from './api/hosts.ts';
+import { hypervisorRoutes } from './api/hypervisors.ts';
 import { keypairRoutes } from './api/keypairs.ts';
 import { limitsRoutes } from './api/limits.ts';
 import { quotaClassRoutes } from './api/quota-classes.ts';
 import { quotaSetRoutes } from './api/quota-sets.ts';
 import { serverActionRoutes } from './api/server-actions.ts';
+import { serverGroupRoutes } from './api/server-groups.ts';
 import { serverIpsRoutes } from './api/server-ips.ts';
 import { serverMetadataRoutes } from './api/server-metadata.ts';
 import { serverTagsRoutes } from './api/server-tags.ts';
 import { serversRoutes } from './api/servers.ts';
+import { serviceRoutes } from './api/services.ts';
 import { versionsRoutes } from './api/versions.ts';
 import { createImageClient } from './clients/image.ts';
 import { createNetworkClient } from './clients/network.ts';
@@ -44,6 +50,12 @@ const ROUTES: Routes[] = [
   serverIpsRoutes,
   // proxies, interfaces, external events (task E)
   // flavors, key pairs and the admin resources (task F)
+  hostRoutes,
+  aggregateRoutes,
+  hypervisorRoutes,
+  serviceRoutes,
+  availabilityZoneRoutes,
+  serverGroupRoutes,
   limitsRoutes,
   quotaClassRoutes,
   quotaSetRoutes,

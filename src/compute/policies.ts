@@ -1,8 +1,10 @@
 import type { PolicyRule } from '../core/policy/enforcer.ts';
+import { adminPolicies } from './policies/admin.ts';
 import { basePolicies } from './policies/base.ts';
 import { flavorPolicies } from './policies/flavors.ts';
 import { keypairPolicies } from './policies/keypairs.ts';
 import { quotaPolicies } from './policies/quotas.ts';
+import { serverGroupPolicies } from './policies/server-groups.ts';
 import { serverPolicies } from './policies/servers.ts';
 
 /**
@@ -15,6 +17,8 @@ export const computeServicePolicies: readonly PolicyRule[] = [
   ...serverPolicies,
   // cross-service proxies, interfaces (E)
   // flavors, keypairs, admin resources (F)
+  ...adminPolicies,
+  ...serverGroupPolicies,
   ...quotaPolicies,
   ...keypairPolicies,
   ...flavorPolicies,

@@ -9,3 +9,17 @@ export function novaCaller(cloud: () => TestCloud) {
       headers: mv ? { 'openstack-api-version': `compute ${mv}` } : {},
     });
 }
+
+/** Waits until the in-process agent of `host` has reported (its nova-compute service is listed and up). */
+export async function waitForComputeHost(cloud: TestCloud, host?: string, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await cloud.call('GET', '/compute/v2.1/os-services?binary=nova-compute', { token: cloud.adminToken });
+    const up = (res.body?.services ?? []).find(
+      (s: { host: string; state: string }) => s.state === 'up' && (host === undefined || s.host === host),
+    );
+    if (up) return up.host;
+    if (Date.now() > deadline) throw new Error(`no compute host reported: ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
