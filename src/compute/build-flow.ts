@@ -107,6 +107,7 @@ export async function buildInstance(deps: ComputeDeps, context: ActionContext, u
           host: d.host,
           node: d.node,
           task_state: 'networking',
+          ...(!row.availability_zone && { availability_zone: d.availabilityZone }),
         }));
       },
     });
@@ -131,7 +132,12 @@ export async function buildInstance(deps: ComputeDeps, context: ActionContext, u
     info = existing.length
       ? await deps.network.bindPorts(uuid, dest.host)
       : await deps.network.allocatePorts(
-          { uuid, project_id: row.project_id, availability_zone: row.availability_zone, hostname: row.hostname },
+          {
+            uuid,
+            project_id: row.project_id,
+            availability_zone: row.availability_zone ?? dest.availabilityZone,
+            hostname: row.hostname,
+          },
           spec.networks,
           dest.host,
         );

@@ -134,6 +134,8 @@ export interface Destination {
   node: string;
   /** The resource provider the claim is on. */
   provider: string;
+  /** The host's zone, which a server booted into no zone takes (as Nova's conductor sets it). */
+  availabilityZone: string;
 }
 
 /** Fisher–Yates, so equal hosts are tried in a different order by each build. */
@@ -204,7 +206,7 @@ export async function scheduleAndClaim(
         deps.log.info({ instance: spec.instance_uuid, host: host.host }, 'claim conflicted, trying the next host');
         continue;
       }
-      const dest = { host: host.host, node: host.node, provider: host.uuid };
+      const dest = { host: host.host, node: host.node, provider: host.uuid, availabilityZone: host.availabilityZone };
       await opts.record?.(dest);
       return dest;
     }
