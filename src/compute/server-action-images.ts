@@ -118,6 +118,11 @@ async function shelve(call: ActionCall) {
     if (snapshot) await call.deps.image.delete({ token: call.caller.token }, snapshot.image_id).catch(() => {});
     throw err;
   }
+  await setSystemMetadata(call, {
+    shelved_at: new Date().toISOString(),
+    shelved_host: call.row.host ?? '',
+    ...(snapshot && { shelved_image_id: snapshot.image_id }),
+  });
   return accepted(call);
 }
 
@@ -150,12 +155,35 @@ async function unshelve(call: ActionCall) {
         `The unshelve action with availability_zone or host is only allowed for shelved offloaded servers; instance ${call.row.uuid} is in vm_state ${call.row.vm_state}`,
       );
   }
+  const sys = (await systemMetadataOf(call.deps.db, [call.row.uuid])).get(call.row.uuid) ?? {};
   await call.deps.conductor.unshelve({
     ...actRequest(call, 'unshelve', AgentMethod.unshelve, TaskState.unshelving),
     ...(availabilityZone !== undefined && { availabilityZone }),
     ...(host && { targetHost: host }),
   });
+  // Nova deletes the shelve snapshot once the server is back; it is not needed to respawn on the fake driver.
+  if (sys.shelved_image_id) {
+    await call.deps.image.delete({ token: call.caller.token }, sys.shelved_image_id).catch(() => {});
+    await call.deps.db
+      .deleteFrom('instance_system_metadata')
+      .where('instance_uuid', '=', call.row.uuid)
+      .where('key', 'in', ['shelved_image_id', 'shelved_at', 'shelved_host'])
+      .execute();
+  }
   return accepted(call);
+}
+
+async function setSystemMetadata(call: ActionCall, values: Record<string, string>): Promise<void> {
+  await call.deps.db.transaction().execute(async (trx) => {
+    for (const [key, value] of Object.entries(values)) {
+      await trx
+        .deleteFrom('instance_system_metadata')
+        .where('instance_uuid', '=', call.row.uuid)
+        .where('key', '=', key)
+        .execute();
+      await trx.insertInto('instance_system_metadata').values({ instance_uuid: call.row.uuid, key, value }).execute();
+    }
+  });
 }
 
 export const imageActions: Record<string, ActionSpec> = {

@@ -54,6 +54,8 @@ export function parseCreateInput(body: any): CreateInput {
   const userData = s.user_data ?? null;
   if (userData !== null && !isBase64(userData)) throw badRequest('User data needs to be valid base 64.');
   const blockDevices = (s.block_device_mapping_v2 ?? []) as Record<string, unknown>[];
+  for (const file of (s.personality ?? []) as { path: string; contents: string }[])
+    if (!isBase64(file.contents)) throw badRequest(`Personality content for ${file.path} cannot be decoded`);
   let imageId = s.imageRef === undefined ? '' : idOfRef(s.imageRef);
   if (!imageId && blockDevices.length > 0) {
     const boot = blockDevices.find((b) => String(b.boot_index ?? '') === '0');
