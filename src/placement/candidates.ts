@@ -1,19 +1,20 @@
 import { capacityOf } from './capacity.ts';
 import type { PlacementVersion } from './microversion.ts';
-import { matchProviders, type ProviderFilter } from './provider-filter.ts';
+import { matchProviders } from './provider-filter.ts';
+import type { CandidateRequest } from './request-groups.ts';
 import type { PlacementDb } from './tables.ts';
 
 /**
  * Allocation requests and provider summaries for the providers that can each take the whole request, oldest
- * first, at most `limit`. The request shape follows the microversion: a list of `{resource_provider, resources}`
+ * first, at most `limit`. Every request group lands on the one provider, which `mappings` (1.34) records. The request shape follows the microversion: a list of `{resource_provider, resources}`
  * before 1.12, a dict by provider from 1.12, with `mappings` from 1.34.
  */
 export async function allocationCandidates(
   db: PlacementDb,
-  filter: ProviderFilter,
+  request: CandidateRequest,
   v: PlacementVersion,
-  limit?: number,
 ): Promise<Record<string, unknown>> {
+  const { filter, limit } = request;
   const matched = await db.transaction().execute((trx) => matchProviders(trx, filter));
   const chosen = limit === undefined ? matched.providers : matched.providers.slice(0, limit);
   const resources = filter.resources ?? {};
@@ -21,7 +22,7 @@ export async function allocationCandidates(
     if (!v.atLeast('1.12')) return { allocations: [{ resource_provider: { uuid: p.uuid }, resources }] };
     return {
       allocations: { [p.uuid]: { resources } },
-      ...(v.atLeast('1.34') && { mappings: { '': [p.uuid] } }),
+      ...(v.atLeast('1.34') && { mappings: Object.fromEntries(request.suffixes.map((s) => [s, [p.uuid]])) }),
     };
   });
   const provider_summaries: Record<string, unknown> = {};

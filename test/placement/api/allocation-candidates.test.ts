@@ -112,6 +112,29 @@ describe('placement: allocation candidates', () => {
     assert.equal((await candidates('resources=VCPU:1&limit=1', '1.15')).status, 400, 'limit arrived in 1.16');
   });
 
+  it('merges granular request groups (1.25) onto the one provider of each host', async () => {
+    const both = await candidates(
+      'resources=VCPU:1&resources1=MEMORY_MB:4096&required1=STORAGE_DISK_SSD&group_policy=none',
+    );
+    assert.equal(both.status, 200, JSON.stringify(both.body));
+    assert.deepEqual(uuidsOf(both.body), [ssd]);
+    assert.deepEqual(both.body.allocation_requests[0].allocations[ssd].resources, { VCPU: 1, MEMORY_MB: 4096 });
+    assert.deepEqual(both.body.allocation_requests[0].mappings, { '': [ssd], '1': [ssd] });
+    const summed = await candidates('resources1=VCPU:5&resources2=VCPU:4&group_policy=none');
+    assert.deepEqual(uuidsOf(summed.body), [big], 'nine VCPUs in all: more than ssd has');
+    const named = await candidates('resources_COMPUTE=VCPU:1&resources_NET=MEMORY_MB:1&group_policy=none');
+    assert.equal(named.status, 200, JSON.stringify(named.body));
+    assert.deepEqual(named.body.allocation_requests[0].mappings, { _COMPUTE: [big], _NET: [big] });
+    const isolated = await candidates('resources1=VCPU:1&resources2=MEMORY_MB:1&group_policy=isolate');
+    assert.deepEqual(isolated.body, { allocation_requests: [], provider_summaries: {} });
+    assert.equal((await candidates('resources1=VCPU:1&resources2=MEMORY_MB:1')).status, 400, 'group_policy needed');
+    assert.equal((await candidates('resources1=VCPU:1', '1.24')).status, 400);
+    assert.equal((await candidates('resources_X=VCPU:1', '1.32')).status, 400);
+    assert.equal((await candidates('required1=CUSTOM_GOLD&resources=VCPU:1')).status, 400, 'a group without resources');
+    const rootRequired = await candidates('resources=VCPU:1&root_required=CUSTOM_GOLD');
+    assert.deepEqual(uuidsOf(rootRequired.body), [ssd]);
+  });
+
   it('filters the provider list by capacity, traits and aggregates', async () => {
     const list = (q: string, version = '1.39') => pl('GET', `/resource_providers?${q}`, { version });
     const names = async (q: string) =>
