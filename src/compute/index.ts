@@ -6,15 +6,21 @@ import { inProcessComputeAgents } from './agent/in-process.ts';
 import { serveComputeAgents } from './agent-server.ts';
 import { aggregateRoutes } from './api/aggregates.ts';
 import { availabilityZoneRoutes } from './api/availability-zones.ts';
+import { externalEventsRoutes } from './api/external-events.ts';
 import { flavorAccessRoutes } from './api/flavor-access.ts';
 import { flavorExtraSpecsRoutes } from './api/flavor-extra-specs.ts';
 import { flavorRoutes } from './api/flavors.ts';
+import { floatingIpsProxyRoutes } from './api/floating-ips-proxy.ts';
 import { hostRoutes } from './api/hosts.ts';
 import { hypervisorRoutes } from './api/hypervisors.ts';
+import { imagesProxyRoutes } from './api/images-proxy.ts';
+import { interfacesRoutes } from './api/interfaces.ts';
 import { keypairRoutes } from './api/keypairs.ts';
 import { limitsRoutes } from './api/limits.ts';
+import { networksProxyRoutes } from './api/networks-proxy.ts';
 import { quotaClassRoutes } from './api/quota-classes.ts';
 import { quotaSetRoutes } from './api/quota-sets.ts';
+import { securityGroupsProxyRoutes } from './api/security-groups-proxy.ts';
 import { serverActionRoutes } from './api/server-actions.ts';
 import { serverGroupRoutes } from './api/server-groups.ts';
 import { serverIpsRoutes } from './api/server-ips.ts';
@@ -23,6 +29,7 @@ import { serverTagsRoutes } from './api/server-tags.ts';
 import { serversRoutes } from './api/servers.ts';
 import { serviceRoutes } from './api/services.ts';
 import { versionsRoutes } from './api/versions.ts';
+import { virtualInterfacesRoutes } from './api/virtual-interfaces.ts';
 import { createImageClient } from './clients/image.ts';
 import { createNetworkClient } from './clients/network.ts';
 import { createConductor } from './conductor.ts';
@@ -49,6 +56,13 @@ const ROUTES: Routes[] = [
   serverTagsRoutes,
   serverIpsRoutes,
   // proxies, interfaces, external events (task E)
+  imagesProxyRoutes,
+  securityGroupsProxyRoutes,
+  floatingIpsProxyRoutes,
+  networksProxyRoutes,
+  interfacesRoutes,
+  externalEventsRoutes,
+  virtualInterfacesRoutes,
   // flavors, key pairs and the admin resources (task F)
   hostRoutes,
   aggregateRoutes,

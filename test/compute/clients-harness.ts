@@ -80,8 +80,8 @@ export async function insertInstance(
       vm_state: 'active',
       task_state: null,
       power_state: 1,
-      host: row.host ?? 'host-1',
-      node: row.host ?? 'host-1',
+      host: row.host === undefined ? 'host-1' : row.host,
+      node: row.host === undefined ? 'host-1' : row.host,
       availability_zone: 'nova',
       launched_at: now,
       terminated_at: null,
@@ -109,4 +109,30 @@ export async function insertInstance(
       deleted: 0,
     })
     .execute();
+}
+
+/** A project with a user holding `member` in it; returns the user's project-scoped token. */
+export async function memberUser(
+  cloud: TestCloud,
+  name: string,
+): Promise<{ token: string; projectId: string; userId: string }> {
+  const admin = { token: cloud.adminToken };
+  const project = await cloud.call('POST', '/identity/v3/projects', {
+    ...admin,
+    body: { project: { name: `${name}-project` } },
+  });
+  const password = `pw-${name}`;
+  const user = await cloud.call('POST', '/identity/v3/users', {
+    ...admin,
+    body: { user: { name, password, default_project_id: project.body.project.id } },
+  });
+  const roles = await cloud.call('GET', '/identity/v3/roles?name=member', admin);
+  const grant = await cloud.call(
+    'PUT',
+    `/identity/v3/projects/${project.body.project.id}/users/${user.body.user.id}/roles/${roles.body.roles[0].id}`,
+    admin,
+  );
+  if (grant.status !== 204) throw new Error(`grant: ${grant.status}`);
+  const login = await cloud.login(name, password, { project: { id: project.body.project.id } });
+  return { token: login.token, projectId: project.body.project.id, userId: user.body.user.id };
 }
