@@ -21,4 +21,14 @@ test('version documents: the list and v2.1 with the microversion range', async (
     assert.equal(one.body.version.version, '2.93');
     assert.ok(Array.isArray(one.body.version['media-types']));
   }
+  // Every listed self link answers its own document with the same self link (Tempest's test_get_version_details).
+  for (const v of list.body.versions) {
+    const self = v.links.find((l: { rel: string }) => l.rel === 'self');
+    const doc = await cloud.call('GET', new URL(self.href).pathname);
+    assert.equal(doc.status, 200, self.href);
+    assert.deepEqual(
+      doc.body.version.links.filter((l: { rel: string }) => l.rel === 'self'),
+      [self],
+    );
+  }
 });

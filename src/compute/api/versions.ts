@@ -21,8 +21,8 @@ function v21(deps: ComputeDeps, withMedia: boolean): Record<string, unknown> {
   return entry;
 }
 
-function v20(deps: ComputeDeps): Record<string, unknown> {
-  return {
+function v20(deps: ComputeDeps, withMedia = false): Record<string, unknown> {
+  const entry: Record<string, unknown> = {
     id: 'v2.0',
     status: 'SUPPORTED',
     version: '',
@@ -30,6 +30,9 @@ function v20(deps: ComputeDeps): Record<string, unknown> {
     updated: '2011-01-21T11:33:21Z',
     links: [{ rel: 'self', href: deps.url('/v2/') }],
   };
+  if (withMedia)
+    entry['media-types'] = [{ base: 'application/json', type: 'application/vnd.openstack.compute+json;version=2' }];
+  return entry;
 }
 
 /** Version discovery: GET /compute/ lists the API versions, GET /compute/v2.1 describes the current one. */
@@ -38,4 +41,6 @@ export function versionsRoutes(app: ServiceApp, deps: ComputeDeps): void {
   app.get('/', pub, async () => ({ versions: [v20(deps), v21(deps, false)] }));
   // The router ignores trailing slashes: this also serves /v2.1/.
   app.get('/v2.1', pub, async () => ({ version: v21(deps, true) }));
+  // Tempest follows every listed self link; the legacy v2.0 API itself is not served, only its document.
+  app.get('/v2', pub, async () => ({ version: v20(deps, true) }));
 }
