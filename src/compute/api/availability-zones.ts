@@ -32,9 +32,6 @@ export function availabilityZoneRoutes(app: ServiceApp, deps: ComputeDeps): void
       }
       out.set(name, entry);
     }
-    // Zones named by aggregates whose hosts have no service yet still exist (unavailable), as in Nova.
-    for (const zone of new Set(zones.values()))
-      if (!out.has(zone)) out.set(zone, { zoneName: zone, zoneState: { available: false }, hosts: detail ? {} : null });
     return [...out.values()].sort((a, b) => Number(b.zoneState.available) - Number(a.zoneState.available));
   };
 
