@@ -1,6 +1,7 @@
 import type { ServiceApp } from '../../core/http/service.ts';
 import type { ComputeDeps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
+import { backupActions } from '../server-action-backup.ts';
 import { type ActionSpec, runAction } from '../server-action-context.ts';
 import { imageActions } from '../server-action-images.ts';
 import { miscActions } from '../server-action-misc.ts';
@@ -11,6 +12,7 @@ import { resizeActions } from '../server-action-resize.ts';
 const ACTIONS: Record<string, ActionSpec> = {
   ...powerActions,
   ...imageActions,
+  ...backupActions,
   ...resizeActions,
   ...rebuildActions,
   ...miscActions,
