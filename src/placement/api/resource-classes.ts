@@ -25,6 +25,7 @@ const view = (name: string) => ({ name, links: [{ rel: 'self', href: `${PREFIX}/
 /** /resource_classes: the standard classes plus CUSTOM_* ones (1.2; 1.7 PUT creates idempotently). */
 export function resourceClassRoutes(app: ServiceApp, deps: PlacementDeps): void {
   app.get('/resource_classes', async (req) => {
+    requireVersion(req, '1.2');
     req.ctx.enforce('placement:resource_classes:list');
     return { resource_classes: (await listResourceClasses(deps.db)).map(view) };
   });

@@ -49,7 +49,7 @@ export function traitRoutes(app: ServiceApp, deps: PlacementDeps): void {
       } else if (name.startsWith('startswith:')) {
         const prefix = name.slice('startswith:'.length);
         names = names.filter((n) => n.startsWith(prefix));
-      } else
+      } else if (!name.includes(':'))
         throw badRequest(
           `Badly formatted name parameter. Expected name query string parameter in form: ?name=[in|startswith]:[name1,name2|prefix]. Got: "${name}"`,
         );
@@ -79,7 +79,7 @@ export function traitRoutes(app: ServiceApp, deps: PlacementDeps): void {
     requireVersion(req, '1.6');
     req.ctx.enforce('placement:traits:update');
     const { name } = req.params;
-    if (STANDARD_TRAITS.has(name)) return reply.code(204).send();
+    // A standard trait fails Placement's CUSTOM_ pattern like any other name: 400, not 204.
     assertCustomTrait(name);
     const created = await createTrait(deps.db, name);
     reply.header('location', `${PREFIX}/traits/${name}`);

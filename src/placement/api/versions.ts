@@ -1,5 +1,4 @@
 import type { ServiceApp } from '../../core/http/service.ts';
-import { PREFIX } from '../deps.ts';
 import { MAX_VERSION, MIN_VERSION } from '../microversion.ts';
 
 /** GET /placement/: the one version document, readable without a token (clients discover 1.39 from it). */
@@ -11,7 +10,8 @@ export function versionRoutes(app: ServiceApp): void {
         max_version: MAX_VERSION,
         min_version: MIN_VERSION,
         status: 'CURRENT',
-        links: [{ rel: 'self', href: `${PREFIX}/` }],
+        // Relative, as Placement writes it: "this same URL", whatever proxy the client came through.
+        links: [{ rel: 'self', href: '' }],
       },
     ],
   }));

@@ -264,6 +264,8 @@ describe('placement: bad input answers 4xx with the Placement error body, never 
       version: '1.4',
       status: 405,
     },
+    { name: 'standard trait PUT', method: 'PUT', path: '/traits/HW_CPU_X86_AVX', version: '1.6', status: 400 },
+    { name: 'resource classes before 1.2', method: 'GET', path: '/resource_classes', version: '1.1', status: 404 },
     {
       name: 'list form empty at 1.0',
       method: 'PUT',
