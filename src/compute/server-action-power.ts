@@ -166,6 +166,11 @@ export const powerActions: Record<string, ActionSpec> = {
   lock: { policy: 'os_compute_api:os-lock-server:lock', handle: lock },
   unlock: { policy: 'os_compute_api:os-lock-server:unlock', handle: unlock },
   'os-resetState': { policy: 'os_compute_api:os-admin-actions:reset_state', handle: resetState },
+  // The network info is refreshed from Networking's notifications already; nothing to push to the host.
+  injectNetworkInfo: {
+    policy: 'os_compute_api:os-admin-actions:inject_network_info',
+    handle: async (call) => accepted(call),
+  },
   'os-getConsoleOutput': {
     policy: 'os_compute_api:os-console-output',
     state: 'getConsoleOutput',
