@@ -139,7 +139,7 @@ export function interfacesRoutes(app: ServiceApp, deps: ComputeDeps): void {
           args: { vif },
         });
       } catch (err) {
-        await deps.network.deallocatePorts(row.uuid, [vif]).catch(() => {});
+        await releaseVif(deps, vif).catch(() => {});
         await infoCacheOf(deps)
           .refresh(row.uuid)
           .catch(() => undefined);
@@ -169,7 +169,7 @@ export function interfacesRoutes(app: ServiceApp, deps: ComputeDeps): void {
       expectedTaskState: [null],
       args: { vif },
     });
-    await deps.network.deallocatePorts(row.uuid, [vif]);
+    await releaseVif(deps, vif);
     await saveInfoCache(
       deps.db,
       row.uuid,
@@ -178,6 +178,17 @@ export function interfacesRoutes(app: ServiceApp, deps: ComputeDeps): void {
     void infoCacheOf(deps).schedule(row.uuid);
     return reply.code(202).send();
   });
+}
+
+/** One port off the server (deallocatePorts is for the whole server): ours deleted, the user's unbound. */
+async function releaseVif(deps: ComputeDeps, vif: NetworkInfoEntry): Promise<void> {
+  const res = vif.preserve_on_delete
+    ? await deps.network.request({}, 'PUT', `/v2.0/ports/${vif.id}`, {
+        port: { device_id: '', device_owner: '', 'binding:host_id': '' },
+      })
+    : await deps.network.request({}, 'DELETE', `/v2.0/ports/${vif.id}`);
+  if (res.status >= 400 && res.status !== 404)
+    throw new Error(`releasing port ${vif.id}: ${res.status} ${JSON.stringify(res.body ?? '').slice(0, 200)}`);
 }
 
 function checkLock(row: InstanceRow, isAdmin: boolean): void {
