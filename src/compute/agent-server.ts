@@ -26,8 +26,8 @@ import { afterMoveUpdate, hostMayReport } from './migration-flow.ts';
 import { actionOfEvent, notifyInstance } from './notifications.ts';
 import type { InstanceRow } from './tables.ts';
 
-/** Seconds before a failed inventory report is tried again (Placement or the service user not ready yet). */
-const PLACEMENT_RETRY_MS = 1000;
+/** Milliseconds before a failed inventory report is tried again (Placement or the service user not ready yet). */
+const PLACEMENT_RETRY_MS = 250;
 
 /**
  * The server's side of the agent RPC (topic `compute`) and the conductor's work queue (topic
@@ -38,6 +38,7 @@ const PLACEMENT_RETRY_MS = 1000;
 export function serveComputeAgents(deps: ComputeDeps): Subscription {
   const placementReported = new Map<string, string>();
   const retries = new Map<string, NodeJS.Timeout>();
+  const warned = new Set<string>();
   let stopped = false;
 
   async function reportToPlacement(report: StateReport, uuid: string): Promise<void> {
@@ -54,8 +55,12 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
     try {
       await deps.placement.reportHost(host);
       placementReported.set(report.host, signature);
+      warned.delete(report.host);
     } catch (err) {
-      deps.log.warn({ err, host: report.host }, 'compute host inventory not reported to placement; retrying');
+      // Expected for a moment at start (the service user is made after the listener is up): warn once per host.
+      const level = warned.has(report.host) ? 'debug' : 'warn';
+      warned.add(report.host);
+      deps.log[level]({ err, host: report.host }, 'compute host inventory not reported to placement; retrying');
       clearTimeout(retries.get(report.host));
       if (!stopped)
         retries.set(
