@@ -30,6 +30,29 @@ import type { InstanceRow } from './tables.ts';
 const PLACEMENT_RETRY_MS = 250;
 
 /**
+ * Builds the conductor runs at once. Like Nova's conductor workers: a burst of creates is answered first and
+ * built after, instead of every build competing with the API requests for the same cores.
+ */
+const BUILD_WORKERS = 4;
+
+function workerPool(size: number) {
+  let busy = 0;
+  const waiting: (() => void)[] = [];
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      if (busy >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+      busy++;
+      try {
+        return await work();
+      } finally {
+        busy--;
+        waiting.shift()?.();
+      }
+    },
+  };
+}
+
+/**
  * The server's side of the agent RPC (topic `compute`) and the conductor's work queue (topic
  * `compute-conductor`): heartbeats become service, node and Placement records; instance updates are
  * compare-and-set writes that also drive the next step of deletes, resizes and migrations; action events
@@ -39,6 +62,7 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
   const placementReported = new Map<string, string>();
   const retries = new Map<string, NodeJS.Timeout>();
   const warned = new Set<string>();
+  const builds = workerPool(BUILD_WORKERS);
   let stopped = false;
 
   async function reportToPlacement(report: StateReport, uuid: string): Promise<void> {
@@ -190,7 +214,7 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
           // One at a time: each build's claim is in Placement before the next one is weighed (RAM spread).
           for (const uuid of msg.uuids) {
             try {
-              await buildInstance(deps, msg.context, uuid);
+              await builds.run(() => buildInstance(deps, msg.context, uuid));
             } catch (err) {
               deps.log.error({ err, instance: uuid }, 'build failed in the conductor');
               await setBuildError(deps, uuid, {
