@@ -1,9 +1,10 @@
 import { ApiError } from '../core/errors.ts';
 
 /**
- * Placement's error body (1.23 added `code`):
+ * Placement's error body (`code` from 1.23):
  * `{"errors": [{"status": 409, "title": "Conflict", "detail": "...", "code": "placement.concurrent_update",
- * "request_id": "req-..."}]}`. `request_id` is filled in by the onSend hook of index.ts, which knows the request.
+ * "request_id": "req-..."}]}`. The onSend hook of index.ts, which knows the request, adds `request_id` and drops
+ * `code` below 1.23.
  */
 export class PlacementError extends ApiError {
   readonly code: string;

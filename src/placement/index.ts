@@ -11,7 +11,7 @@ import { usageRoutes } from './api/usages.ts';
 import { versionRoutes } from './api/versions.ts';
 import type { PlacementDeps } from './deps.ts';
 import { placementErrorBody } from './errors.ts';
-import { negotiatePlacementVersion } from './microversion.ts';
+import { MAX_VERSION, MIN_VERSION, negotiatePlacementVersion } from './microversion.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import { placementPolicies } from './policies.ts';
 import type { PlacementDb } from './tables.ts';
@@ -53,8 +53,9 @@ export const placement: ServiceModule = {
 };
 
 /**
- * Error bodies are built without the request (ServiceModule.errorBody), so their `request_id` is added here;
- * 1.15 answers carry `cache-control: no-cache` and a `last-modified`, as Placement sends them.
+ * Error bodies are built without the request (ServiceModule.errorBody), so what depends on it is settled here:
+ * the `request_id`, `code` only from 1.23 (Placement's error-code microversion), and the version range on a 406.
+ * 1.15 answers also carry `cache-control: no-cache` and a `last-modified`, as Placement sends them.
  */
 async function addRequestIdAndCacheHeaders(req: FastifyRequest, reply: FastifyReply, payload: unknown) {
   if (req.placementVersion?.atLeast('1.15') && reply.statusCode < 300) {
@@ -64,7 +65,11 @@ async function addRequestIdAndCacheHeaders(req: FastifyRequest, reply: FastifyRe
   if (reply.statusCode < 400 || typeof payload !== 'string' || !payload.startsWith('{"errors":')) return payload;
   try {
     const body = JSON.parse(payload) as { errors: Record<string, unknown>[] };
-    for (const e of body.errors) e.request_id = req.id;
+    for (const e of body.errors) {
+      e.request_id = req.id;
+      if (!req.placementVersion?.atLeast('1.23')) delete e.code;
+      if (reply.statusCode === 406) Object.assign(e, { max_version: MAX_VERSION, min_version: MIN_VERSION });
+    }
     return JSON.stringify(body);
   } catch {
     return payload;

@@ -49,7 +49,7 @@ describe('placement: allocations and usages', () => {
     const idle = await pl('GET', `/resource_providers/${hostB}/usages`);
     assert.deepEqual(idle.body.usages, { DISK_GB: 0, MEMORY_MB: 0, VCPU: 0 });
 
-    const inUse = await pl('DELETE', `/resource_providers/${hostA}`);
+    const inUse = await pl('DELETE', `/resource_providers/${hostA}`, { version: '1.23' });
     assert.equal(inUse.status, 409);
     assert.equal(inUse.body.errors[0].code, 'placement.resource_provider.inuse');
 

@@ -151,6 +151,7 @@ describe('placement: bad input answers 4xx with the Placement error body, never 
       name: 'inventory stale generation',
       method: 'PUT',
       path: `/resource_providers/${rp}/inventories`,
+      version: '1.23',
       body: { resource_provider_generation: 99, inventories: {} },
       status: 409,
       code: 'placement.concurrent_update',

@@ -38,6 +38,7 @@ describe('placement: inventories', () => {
     });
     assert.equal(put.body.inventories.MEMORY_MB.reserved, 512);
     const stale = await pl('PUT', `/resource_providers/${rp}/inventories`, {
+      version: '1.23',
       body: { resource_provider_generation: 0, inventories: {} },
     });
     assert.equal(stale.status, 409);
@@ -78,11 +79,12 @@ describe('placement: inventories', () => {
     const consumer = randomUUID();
     assert.equal((await claim(pl, consumer, { [rp]: { DISK_GB: 270 } })).status, 204);
 
-    const inUse = await pl('DELETE', `/resource_providers/${rp}/inventories/DISK_GB`);
+    const inUse = await pl('DELETE', `/resource_providers/${rp}/inventories/DISK_GB`, { version: '1.23' });
     assert.equal(inUse.status, 409);
     assert.equal(inUse.body.errors[0].code, 'placement.inventory.inuse');
     const gen = (await pl('GET', `/resource_providers/${rp}`)).body.generation;
     const dropAll = await pl('PUT', `/resource_providers/${rp}/inventories`, {
+      version: '1.23',
       body: { resource_provider_generation: gen, inventories: {} },
     });
     assert.equal(dropAll.status, 409);
@@ -113,7 +115,7 @@ describe('placement: inventories', () => {
   });
 
   it('answers 404 for inventories of an unknown provider', async () => {
-    const res = await pl('GET', `/resource_providers/${randomUUID()}/inventories`);
+    const res = await pl('GET', `/resource_providers/${randomUUID()}/inventories`, { version: '1.23' });
     assert.equal(res.status, 404);
     assert.equal(res.body.errors[0].code, 'placement.resource_provider.not_found');
   });

@@ -47,10 +47,17 @@ describe('placement: version document, microversions, resource providers', () =>
     const e = bad.body.errors[0];
     assert.equal(e.status, 400);
     assert.equal(e.title, 'Bad Request');
-    assert.equal(e.code, 'placement.undefined_code');
+    assert.equal(e.code, undefined, 'codes only from 1.23, and no version was understood');
     assert.match(e.request_id, /^req-[0-9a-f-]{36}$/);
     assert.equal(e.request_id, bad.headers.get('x-openstack-request-id'));
-    assert.equal((await pl('GET', '/resource_providers', { version: '1.40' })).status, 406);
+    const tooNew = await pl('GET', '/resource_providers', { version: '1.40' });
+    assert.equal(tooNew.status, 406);
+    assert.equal(tooNew.body.errors[0].max_version, '1.39');
+    assert.equal(tooNew.body.errors[0].min_version, '1.0');
+    const coded = await pl('GET', `/resource_providers/${randomUUID()}`, { version: '1.23' });
+    assert.equal(coded.body.errors[0].code, 'placement.resource_provider.not_found');
+    const uncoded = await pl('GET', `/resource_providers/${randomUUID()}`, { version: '1.22' });
+    assert.equal(uncoded.body.errors[0].code, undefined);
     assert.equal((await pl('GET', '/resource_providers', { version: '2.0' })).status, 406);
     // Routes added later answer 404 at earlier versions.
     assert.equal((await pl('GET', '/traits', { version: '1.5' })).status, 404);
@@ -79,7 +86,7 @@ describe('placement: version document, microversions, resource providers', () =>
     assert.deepEqual(Object.keys(shown10.body).sort(), ['generation', 'links', 'name', 'uuid']);
 
     assert.equal((await pl('POST', '/resource_providers', { body: { name: 'rp-old' } })).status, 409);
-    const dupUuid = await pl('POST', '/resource_providers', { body: { name: 'other', uuid } });
+    const dupUuid = await pl('POST', '/resource_providers', { body: { name: 'other', uuid }, version: '1.23' });
     assert.equal(dupUuid.status, 409);
     assert.equal(dupUuid.body.errors[0].code, 'placement.duplicate_name');
 
@@ -102,7 +109,7 @@ describe('placement: version document, microversions, resource providers', () =>
     assert.equal((await pl('DELETE', `/resource_providers/${uuid}`)).status, 409, 'a parent with children');
     assert.equal((await pl('DELETE', `/resource_providers/${child.body.uuid}`)).status, 204);
     assert.equal((await pl('DELETE', `/resource_providers/${uuid}`)).status, 204);
-    const gone = await pl('GET', `/resource_providers/${uuid}`);
+    const gone = await pl('GET', `/resource_providers/${uuid}`, { version: '1.23' });
     assert.equal(gone.status, 404);
     assert.equal(gone.body.errors[0].code, 'placement.resource_provider.not_found');
 
