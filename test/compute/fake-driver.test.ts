@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -153,6 +153,21 @@ describe('fake hypervisor driver', () => {
     assert.equal((await again.listInstances()).find((i) => i.uuid === u)?.power_state, 3);
     await again.close();
     await d.destroy(u, sig());
+  });
+
+  test('an unreadable state file is put aside and the host starts empty', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'strata-fake-bad-'));
+    try {
+      await mkdir(join(other, 'compute', 'hb'), { recursive: true });
+      await writeFile(join(other, 'compute', 'hb', 'instances.json'), '{"version":1,"inst');
+      const bad = createFakeDriver({ dataDir: other, host: 'hb' });
+      await bad.init('hb', sig());
+      assert.deepEqual(await bad.listInstances(), []);
+      assert.ok((await readdir(join(other, 'compute', 'hb'))).some((f) => f.includes('.corrupt-')));
+      await bad.close();
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
   });
 
   test('failure injection: flavor extra spec, metadata by host, hang until aborted', async () => {

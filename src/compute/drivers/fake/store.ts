@@ -63,8 +63,15 @@ export function createFakeStore(path: string): {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
         throw err;
       }
-      const state = JSON.parse(text) as StateFile;
-      return new Map(state.instances.map((i) => [i.uuid, i]));
+      let state: StateFile;
+      try {
+        state = JSON.parse(text) as StateFile;
+      } catch {
+        // Unreadable (hand-edited, disk full): kept aside, and the host starts empty; reconcile reports the rest.
+        await rename(path, `${path}.corrupt-${Date.now()}`);
+        return new Map();
+      }
+      return new Map((state.instances ?? []).map((i) => [i.uuid, i]));
     },
     save(instances) {
       if (queued) return queued;
