@@ -58,14 +58,17 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
   const idInstance = cloud.services.find((s) => s.module === identity)?.instance as Awaited<
     ReturnType<typeof identity.create>
   >;
+  const serviceAuth = await ensureServiceCredentials(config);
   const { created, adminProjectId } = await idInstance.bootstrap({
     adminUser: config.admin.user,
     adminProject: config.admin.project,
     adminPassword: wanted === stored ? undefined : wanted,
     region: config.region,
-    // Service users (compute, ...) that services call each other as; compute reads the same file.
-    ...(await ensureServiceCredentials(config).then((c) => ({ serviceUsers: c.users, serviceProject: c.project }))),
+    // Service users (compute, ...) that services call each other as; compute reads the file saved below.
+    serviceUsers: serviceAuth.users,
+    serviceProject: serviceAuth.project,
   });
+  await serviceAuth.save();
   const authUrl = `${url}/identity/v3`;
   await writeCredentials(files, {
     authUrl,

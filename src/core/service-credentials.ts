@@ -31,10 +31,14 @@ async function readDoc(dataDir: string): Promise<CredentialsDoc | undefined> {
 /**
  * Makes sure every service user has a password (from config, the file, or new); returns them with `changed`
  * set where the password is new to Identity (so bootstrap sets it: hashing every start would cost a scrypt).
+ * `save()` writes the file: call it once bootstrap has made the users, since services log in as soon as the
+ * file names a password.
  */
-export async function ensureServiceCredentials(
-  config: Config,
-): Promise<{ project: string; users: { name: string; password: string; changed: boolean }[] }> {
+export async function ensureServiceCredentials(config: Config): Promise<{
+  project: string;
+  users: { name: string; password: string; changed: boolean }[];
+  save(): Promise<void>;
+}> {
   const doc = (await readDoc(config.dataDir)) ?? { project: config.serviceAuth.project, users: {} };
   const users: { name: string; password: string; changed: boolean }[] = [];
   let dirty = false;
@@ -56,21 +60,31 @@ export async function ensureServiceCredentials(
     }
     users.push({ name, password, changed: !stored });
   }
-  if (dirty) await writeFile(serviceCredentialsFile(config.dataDir), toYaml(doc), { mode: 0o600 });
-  return { project: doc.project, users };
+  const save = async () => {
+    if (dirty) await writeFile(serviceCredentialsFile(config.dataDir), toYaml(doc), { mode: 0o600 });
+  };
+  return { project: doc.project, users, save };
 }
 
-/** The credentials a service logs in with: the configured ones, else the all-in-one's file (read lazily). */
-export async function serviceCredentials(config: Config): Promise<ServiceCredentials> {
+/**
+ * The credentials a service logs in with: the configured ones, else the all-in-one's file. The all-in-one
+ * starts its services before it bootstraps Identity (which writes the file), so a first call waits for it a
+ * little instead of failing.
+ */
+export async function serviceCredentials(config: Config, waitMs = 10_000): Promise<ServiceCredentials> {
   const { user, password, project } = config.serviceAuth;
   if (password) return { user, password, project };
-  const doc = await readDoc(config.dataDir);
-  const stored = doc?.users[user];
-  if (!stored)
-    throw new Error(
-      `no password for service user ${user} (serviceAuth.password or ${serviceCredentialsFile(config.dataDir)})`,
-    );
-  return { user, password: stored, project: doc?.project ?? project };
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const doc = await readDoc(config.dataDir);
+    const stored = doc?.users[user];
+    if (stored) return { user, password: stored, project: doc?.project ?? project };
+    if (Date.now() >= until)
+      throw new Error(
+        `no password for service user ${user} (serviceAuth.password or ${serviceCredentialsFile(config.dataDir)})`,
+      );
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** The Identity endpoint services log in at. */

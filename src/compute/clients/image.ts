@@ -26,12 +26,10 @@ export function createImageClient(base: ComputeBase): ImageClient {
       if (hit.found) return hit.value;
       const res = await request(caller, 'GET', `/v2/images/${encodeURIComponent(id)}`);
       // Glance answers 404 for what the caller cannot see; a malformed id is a 404 too.
-      if (res.status === 404 || res.status === 400) {
-        shown.set(key, undefined);
-        return undefined;
-      }
+      if (res.status === 404 || res.status === 400) return undefined;
       if (res.status !== 200) throw fail(`GET image ${id}`, res);
-      shown.set(key, res.body as GlanceImage);
+      // Only settled images are remembered: a queued snapshot becomes active, a missing image may appear.
+      if ((res.body as GlanceImage).status === 'active') shown.set(key, res.body as GlanceImage);
       return res.body as GlanceImage;
     },
     async createSnapshot(caller, body) {
