@@ -146,7 +146,10 @@ async function rerootSubtree(db: PlacementDb, top: string, root: string): Promis
 
 export async function deleteProvider(db: PlacementDb, uuid: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await getProvider(trx, uuid);
+    const rp = await getProvider(trx, uuid);
+    // Taken first: on PostgreSQL the update locks the row, so an allocation write racing this delete either
+    // committed before (and is seen below) or waits and then finds no provider.
+    await bumpGeneration(trx, uuid, rp.generation);
     const used = await trx
       .selectFrom('placement_allocations')
       .select('consumer_uuid')

@@ -55,6 +55,26 @@ describe('placement: allocation writes under concurrency', () => {
     assert.equal(usageA, 6 - movedCount);
   });
 
+  it('a provider deleted while claims race for it: never both a deleted provider and a kept claim', async () => {
+    for (let round = 0; round < 5; round++) {
+      const rp = await providerWith(pl, `race-delete-${round}`, { VCPU: { total: 100 } });
+      const claims = Array.from({ length: 6 }, () => claim(pl, randomUUID(), { [rp]: { VCPU: 1 } }));
+      const deleted = pl('DELETE', `/resource_providers/${rp}`);
+      const [gone, ...made] = await Promise.all([deleted, ...claims]);
+      const kept = made.filter((r) => r.status === 204).length;
+      assert.ok([204, 409].includes(gone.status), `delete ${gone.status}`);
+      assert.ok(
+        made.every((r) => [204, 400, 409].includes(r.status)),
+        JSON.stringify(made.map((r) => r.status)),
+      );
+      if (gone.status === 204) assert.equal(kept, 0, 'claims on a deleted provider');
+      else {
+        const onRp = await pl('GET', `/resource_providers/${rp}/allocations`);
+        assert.equal(Object.keys(onRp.body.allocations).length, kept);
+      }
+    }
+  });
+
   it('parallel writes of the same new consumer: one wins, the others get 409', async () => {
     const rp = await providerWith(pl, 'race-same', { VCPU: { total: 100 } });
     const c = randomUUID();
