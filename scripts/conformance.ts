@@ -65,7 +65,7 @@ try {
       password,
       services: set.services,
       securityCompliance,
-      extra: await set.prepare?.(authUrl, password),
+      extra: withInterop(await set.prepare?.(authUrl, password), values.interop ? set.interopConf : undefined),
     }),
     { mode: 0o600 },
   );
@@ -97,6 +97,17 @@ try {
   else await rm(workspace, { recursive: true, force: true });
 }
 process.exit(exitCode);
+
+/** The prepared tempest.conf sections with the set's `--interop` keys laid over them, section by section. */
+function withInterop(
+  extra: Record<string, Record<string, string>> | undefined,
+  interop: Record<string, Record<string, string>> | undefined,
+): Record<string, Record<string, string>> | undefined {
+  if (!interop) return extra;
+  const out = { ...extra };
+  for (const [name, kv] of Object.entries(interop)) out[name] = { ...out[name], ...kv };
+  return out;
+}
 
 interface Results {
   passed: string[];

@@ -165,3 +165,20 @@ export async function act(cloud: TestCloud, token: string, id: string, body: unk
   const res = await novaCall(cloud, 'POST', `/servers/${id}/action`, { token, body, version });
   assert.equal(res.status, 202, JSON.stringify(res.body));
 }
+
+/**
+ * Waits until a compute host can take a server: its provider in Placement has inventory (the agent's first
+ * state report reaches Placement a moment after start-up; a boot before it finds no valid host, as in Nova).
+ */
+export async function waitForComputeHost(cloud: TestCloud, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const res = await cloud.call('GET', '/placement/resource_providers?resources=VCPU:1,MEMORY_MB:64', {
+      token: cloud.adminToken,
+      headers: { 'openstack-api-version': 'placement 1.4' },
+    });
+    if (res.status === 200 && res.body.resource_providers.length > 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`no compute host with inventory in Placement after ${timeoutMs} ms`);
+}

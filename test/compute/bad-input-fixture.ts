@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { startCloud, type TestCloud } from '../helpers/cloud.ts';
 import { createMember, type Member } from '../identity/member-fixture.ts';
-import { novaCall } from './bad-input-cases.ts';
+import { novaCall, waitForComputeHost } from './bad-input-cases.ts';
 
 /** Two projects (alice's with a network, bob's to probe alice's servers from), an image, the seeded flavors. */
 export interface BadInputCloud {
@@ -55,6 +55,7 @@ export async function badInputCloud(t: TestContext): Promise<BadInputCloud> {
     },
   });
   assert.equal(flavor.status, 200, JSON.stringify(flavor.body));
+  await waitForComputeHost(cloud);
   return {
     cloud,
     alice,

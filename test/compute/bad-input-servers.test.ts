@@ -40,7 +40,7 @@ function createCases(f: BadInputCloud, s: Servers): NovaCase[] {
     create(name, 400, extra, more);
   return [
     shape('create: no flavorRef', { flavorRef: undefined }),
-    shape('create: unknown flavor', { flavorRef: '999999' }, { message: 'Invalid flavorRef provided.' }),
+    shape('create: unknown flavor', { flavorRef: '999999' }),
     shape('create: private flavor without access', { flavorRef: f.privateFlavor }),
     shape('create: unknown image', { imageRef: MISSING }, { message: 'Can not find requested image' }),
     shape('create: image ref neither a UUID nor a URL', { imageRef: 'not an image' }),
@@ -99,8 +99,9 @@ function stateCases(f: BadInputCloud, s: Servers): NovaCase[] {
     action('unrescue: an ACTIVE server', 409, s.active, { unrescue: null }),
     action('unshelve: an ACTIVE server', 409, s.active, { unshelve: null }),
     action('restore: a server that is not soft-deleted', 409, s.active, { restore: null }),
-    action('confirmResize: a server never resized', 400, s.active, { confirmResize: null }),
-    action('revertResize: a server never resized', 400, s.active, { revertResize: null }),
+    // Nova checks the vm_state (resized) before it looks for the migration: 409, not 'has not been resized'.
+    action('confirmResize: a server never resized', 409, s.active, { confirmResize: null }),
+    action('revertResize: a server never resized', 409, s.active, { revertResize: null }),
     action('resize: to the flavor it has', 400, s.active, { resize: { flavorRef: '42' } }),
     action('resize: unknown flavor', 400, s.active, { resize: { flavorRef: '999999' } }),
     action('resize: null flavor', 400, s.active, { resize: { flavorRef: '' } }),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { waitForComputeHost } from '../compute/bad-input-cases.ts';
 import { startCloud, type TestCloud } from '../helpers/cloud.ts';
 import { createMember, type Member } from '../identity/member-fixture.ts';
 import { type CliCloud, cliFor } from './openstack-cli.ts';
@@ -49,6 +50,7 @@ export async function computeCli(): Promise<ComputeCli> {
   assert.equal(subnet.status, 201, JSON.stringify(subnet.body));
   const imageId = await uploadImage(cloud, 'cirros-cli');
   const altImageId = await uploadImage(cloud, 'cirros-cli-alt');
+  await waitForComputeHost(cloud);
   return {
     cloud,
     cli,
