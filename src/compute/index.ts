@@ -6,6 +6,7 @@ import { inProcessComputeAgents } from './agent/in-process.ts';
 import { serveComputeAgents } from './agent-server.ts';
 import { aggregateRoutes } from './api/aggregates.ts';
 import { availabilityZoneRoutes } from './api/availability-zones.ts';
+import { diagnosticsRoutes } from './api/diagnostics.ts';
 import { externalEventsRoutes } from './api/external-events.ts';
 import { flavorAccessRoutes } from './api/flavor-access.ts';
 import { flavorExtraSpecsRoutes } from './api/flavor-extra-specs.ts';
@@ -14,20 +15,25 @@ import { floatingIpsProxyRoutes } from './api/floating-ips-proxy.ts';
 import { hostRoutes } from './api/hosts.ts';
 import { hypervisorRoutes } from './api/hypervisors.ts';
 import { imagesProxyRoutes } from './api/images-proxy.ts';
+import { instanceActionRoutes } from './api/instance-actions.ts';
 import { interfacesRoutes } from './api/interfaces.ts';
 import { keypairRoutes } from './api/keypairs.ts';
 import { limitsRoutes } from './api/limits.ts';
+import { migrationRoutes } from './api/migrations.ts';
 import { networksProxyRoutes } from './api/networks-proxy.ts';
 import { quotaClassRoutes } from './api/quota-classes.ts';
 import { quotaSetRoutes } from './api/quota-sets.ts';
+import { remoteConsoleRoutes } from './api/remote-consoles.ts';
 import { securityGroupsProxyRoutes } from './api/security-groups-proxy.ts';
 import { serverActionRoutes } from './api/server-actions.ts';
 import { serverGroupRoutes } from './api/server-groups.ts';
 import { serverIpsRoutes } from './api/server-ips.ts';
 import { serverMetadataRoutes } from './api/server-metadata.ts';
+import { serverPasswordRoutes } from './api/server-password.ts';
 import { serverTagsRoutes } from './api/server-tags.ts';
 import { serversRoutes } from './api/servers.ts';
 import { serviceRoutes } from './api/services.ts';
+import { simpleTenantUsageRoutes } from './api/simple-tenant-usage.ts';
 import { versionsRoutes } from './api/versions.ts';
 import { virtualInterfacesRoutes } from './api/virtual-interfaces.ts';
 import { createImageClient } from './clients/image.ts';
@@ -39,6 +45,7 @@ import { startHostMonitor } from './host-monitor.ts';
 import { infoCacheOf } from './info-cache.ts';
 import { negotiateMicroversion } from './microversion.ts';
 import * as m0001 from './migrations/0001-initial.ts';
+import * as m0050 from './migrations/0050-console-auth-tokens.ts';
 import { createPlacementClient } from './placement-client.ts';
 import { computeServicePolicies } from './policies.ts';
 import { seedFlavors } from './seed-flavors.ts';
@@ -55,6 +62,7 @@ const ROUTES: Routes[] = [
   serverMetadataRoutes,
   serverTagsRoutes,
   serverIpsRoutes,
+  serverPasswordRoutes,
   // proxies, interfaces, external events (task E)
   imagesProxyRoutes,
   securityGroupsProxyRoutes,
@@ -64,6 +72,11 @@ const ROUTES: Routes[] = [
   externalEventsRoutes,
   virtualInterfacesRoutes,
   // flavors, key pairs and the admin resources (task F)
+  diagnosticsRoutes,
+  remoteConsoleRoutes,
+  simpleTenantUsageRoutes,
+  migrationRoutes,
+  instanceActionRoutes,
   hostRoutes,
   aggregateRoutes,
   hypervisorRoutes,
@@ -88,7 +101,7 @@ export const compute: ServiceModule = {
   name: 'compute',
   prefix: '/compute',
   catalog: { type: 'compute', name: 'nova', path: '/v2.1' },
-  migrations: { '0001-initial': m0001 },
+  migrations: { '0001-initial': m0001, '0050-console-auth-tokens': m0050 },
   policies: computeServicePolicies,
   errorBody: novaErrorBody,
 

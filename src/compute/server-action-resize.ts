@@ -2,6 +2,7 @@ import { AgentMethod } from './agent/rpc.ts';
 import { badRequest } from './errors.ts';
 import { findFlavor } from './flavor-store.ts';
 import { TaskState } from './instance-state.ts';
+import { updateInstance } from './instance-store.ts';
 import { checkQuota } from './quotas.ts';
 import {
   type ActionCall,
@@ -44,6 +45,7 @@ async function resize(call: ActionCall) {
       { project_id: call.row.project_id, user_id: call.row.user_id },
       { cores: Math.max(cores, 0), ram: Math.max(ram, 0) },
     );
+  if (disk !== undefined) await updateInstance(call.deps.db, call.row.uuid, { disk_config: disk as string });
   await call.deps.conductor.resize({
     ...actRequest(call, 'resize', AgentMethod.resize, TaskState.resizePrep),
     newFlavorId: flavor.id,

@@ -79,6 +79,7 @@ export async function createServers(
   if (flavor.root_gb === 0 && image) enforceNova(req, `${S}:create:zero_disk_flavor`, target);
   const key = input.keyName ? await keyPairFor(deps, caller, input.keyName) : null;
   const az = await zoneFor(deps, input);
+  if (input.requestedHost || input.requestedNode) await checkRequestedDestination(deps, input);
   const group = await groupFor(deps, caller, input.hints.group);
   await checkQuota(deps, target, { metadata_items: Object.keys(input.metadata).length });
 
@@ -276,6 +277,19 @@ async function zoneFor(deps: ComputeDeps, input: CreateInput): Promise<string | 
   if (!(await knownZones(deps)).has(input.availabilityZone))
     throw badRequest('The requested availability zone is not available');
   return input.availabilityZone;
+}
+
+/** 2.74 `host` / `hypervisor_hostname` must name a known compute node. */
+async function checkRequestedDestination(deps: ComputeDeps, input: CreateInput): Promise<void> {
+  let q = deps.db.selectFrom('compute_nodes').select('host');
+  if (input.requestedHost) q = q.where('host', '=', input.requestedHost);
+  if (input.requestedNode) q = q.where('hypervisor_hostname', '=', input.requestedNode);
+  if (await q.executeTakeFirst()) return;
+  throw badRequest(
+    input.requestedHost
+      ? `Compute host ${input.requestedHost} could not be found.`
+      : `Compute host node ${input.requestedNode} could not be found.`,
+  );
 }
 
 async function groupFor(deps: ComputeDeps, caller: ServerCaller, id: unknown): Promise<RequestSpec['group']> {

@@ -42,6 +42,10 @@ test('a server boots to ACTIVE with addresses, is listed, updated and deleted', 
   assert.equal(put.body.server.name, 'web2');
   assert.equal(put.body.server['OS-EXT-STS:vm_state'], undefined);
 
+  const pw = await f.compute('GET', `/servers/${s.id}/os-server-password`);
+  assert.deepEqual(pw.body, { password: '' });
+  assert.equal((await f.compute('DELETE', `/servers/${s.id}/os-server-password`)).status, 204);
+
   const del = await f.compute('DELETE', `/servers/${s.id}`);
   assert.equal(del.status, 204);
   await f.waitFor(s.id, 'DELETED');

@@ -72,4 +72,6 @@ export const serverPolicies: readonly PolicyRule[] = [
   memberRule('os_compute_api:os-deferred-delete:force'),
   memberRule('os_compute_api:os-security-groups:add'),
   memberRule('os_compute_api:os-security-groups:remove'),
+  readerRule('os_compute_api:os-server-password:show'),
+  memberRule('os_compute_api:os-server-password:clear'),
 ];
