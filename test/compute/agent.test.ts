@@ -167,20 +167,33 @@ describe('compute agent', () => {
   test('one cast at a time per instance, instances in parallel', async () => {
     const rig = await agentRig(['h1'], 150);
     try {
-      const t0 = Date.now();
       await Promise.all(
         [1, 2, 3, 4].map((n) => rig.server.cast('h1', M.buildAndRun, fakeSpec(uuid(10 + n)), 'spawning')),
       );
       await settle(rig);
-      const parallel = Date.now() - t0;
-      assert.ok(parallel < 450, `4 builds took ${parallel} ms`);
+      // In parallel: every build started before the first one finished spawning.
+      const order = rig.server.calls.map((c) => `${c.method}:${c.payload.phase ?? ''}`);
+      const lastStart = order.lastIndexOf(`${S.actionEvent}:start`);
+      const firstUpdate = order.indexOf(`${S.instanceUpdate}:`);
+      assert.ok(lastStart < firstUpdate, order.join(' '));
+      // Serialized per instance: the start cast waits for the stop to finish.
       const spec = fakeSpec(uuid(11));
-      const t1 = Date.now();
+      const from = rig.server.calls.length;
       await rig.server.cast('h1', M.stop, spec, 'powering-off');
       await sleep(5);
       await rig.server.cast('h1', M.start, spec, 'powering-on');
       await settle(rig);
-      assert.ok(Date.now() - t1 >= 300, 'the second cast waited for the first');
+      const seq = rig.server.calls
+        .slice(from)
+        .map((c) => `${c.payload.event ?? c.method}:${c.payload.phase ?? c.payload.vm_state}`);
+      assert.deepEqual(seq, [
+        'compute_stop_instance:start',
+        `${S.instanceUpdate}:stopped`,
+        'compute_stop_instance:finish',
+        'compute_start_instance:start',
+        `${S.instanceUpdate}:active`,
+        'compute_start_instance:finish',
+      ]);
       assert.equal(rig.server.rows.get(uuid(11))?.vm_state, 'active');
     } finally {
       await rig.close();
