@@ -149,7 +149,9 @@ export function serverView(
     server['OS-SRV-USG:launched_at'] = usageTime(row.launched_at);
     server['OS-SRV-USG:terminated_at'] = usageTime(row.terminated_at);
     const groups = sys[SECURITY_GROUPS_KEY];
-    if (info.length > 0 && groups) server.security_groups = (JSON.parse(groups) as string[]).map((name) => ({ name }));
+    // Nova leaves the key out when the server's ports have no groups (or it has no ports).
+    const names = info.length > 0 && groups ? (JSON.parse(groups) as string[]) : [];
+    if (names.length > 0) server.security_groups = names.map((name) => ({ name }));
     if (ctx.showExtendedAttrs) {
       server['OS-EXT-SRV-ATTR:host'] = row.host;
       server['OS-EXT-SRV-ATTR:instance_name'] = instanceNameOf(row.uuid);
