@@ -48,6 +48,7 @@ export const placement: ServiceModule = {
         app.addHook('onSend', addRequestIdAndCacheHeaders);
         for (const register of ROUTES) register(app, deps);
       },
+      describe: () => [`placement: API ${MIN_VERSION}–${MAX_VERSION}`],
     };
   },
 };
