@@ -13,17 +13,23 @@ export interface HostWeigher {
 /** RAMWeigher: spread, the host with the most free RAM first. */
 export const ramWeigher: HostWeigher = { name: 'RAMWeigher', multiplier: 1, raw: (h) => h.freeRamMb };
 
+/**
+ * Both soft-group weighers count twice the RAM weigher (Nova's multipliers are 1.0 each): normalised free RAM
+ * spans 0..1 even when hosts differ by one small server, which would otherwise tie with one group member.
+ */
+const SOFT_GROUP_MULTIPLIER = 2;
+
 /** ServerGroupSoftAffinityWeigher: more members of a soft-affinity group on the host is better. */
 export const softAffinityWeigher: HostWeigher = {
   name: 'ServerGroupSoftAffinityWeigher',
-  multiplier: 1,
+  multiplier: SOFT_GROUP_MULTIPLIER,
   raw: (h, req) => (req.spec.group?.policy === 'soft-affinity' ? h.groupMembers : 0),
 };
 
 /** ServerGroupSoftAntiAffinityWeigher: fewer members of a soft-anti-affinity group on the host is better. */
 export const softAntiAffinityWeigher: HostWeigher = {
   name: 'ServerGroupSoftAntiAffinityWeigher',
-  multiplier: 1,
+  multiplier: SOFT_GROUP_MULTIPLIER,
   raw: (h, req) => (req.spec.group?.policy === 'soft-anti-affinity' ? -h.groupMembers : 0),
 };
 

@@ -187,7 +187,9 @@ test('weighers: RAM spreads, soft affinity groups, soft anti-affinity separates'
   const g = (policy: string) => ({ group: { id: 'g', policy, rules: {} } });
   assert.equal(weighHosts(grouped, req(g('soft-affinity')))[0].host.host, 'a');
   assert.equal(weighHosts(grouped, req(g('soft-anti-affinity')))[0].host.host, 'b');
-  // Group members outweigh free RAM only through their own weigher; equal RAM keeps the given order.
+  // One group member more outweighs the most free RAM; equal hosts keep the given order.
+  const mixed = [host('a', { freeRamMb: 9000, groupMembers: 1 }), host('b', { freeRamMb: 1000 })];
+  assert.equal(weighHosts(mixed, req(g('soft-anti-affinity')))[0].host.host, 'b');
   assert.deepEqual(
     weighHosts([host('x'), host('y')], req()).map((w) => w.host.host),
     ['x', 'y'],
