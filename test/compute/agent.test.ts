@@ -145,6 +145,38 @@ describe('compute agent', () => {
     }
   });
 
+  test('interface attach and detach: events only, the NIC shows in the console log', async () => {
+    const rig = await agentRig(['h1']);
+    try {
+      const id = uuid(12);
+      await rig.server.cast('h1', M.buildAndRun, fakeSpec(id), 'spawning');
+      await settle(rig);
+      const vif = {
+        id: 'port-9',
+        address: 'fa:16:3e:00:00:09',
+        network: { id: 'net-9', label: 'nine' },
+        fixed_ips: [{ ip_address: '10.9.9.9', subnet_id: 's9', version: 4 }],
+      };
+      await rig.server.cast('h1', M.attachInterface, fakeSpec(id), null, { vif });
+      await settle(rig);
+      assert.match(await rig.drivers.get('h1')!.consoleOutput(id), /10\.9\.9\.9/);
+      await rig.server.cast('h1', M.detachInterface, fakeSpec(id), null, { vif });
+      await settle(rig);
+      assert.doesNotMatch(await rig.drivers.get('h1')!.consoleOutput(id), /10\.9\.9\.9/);
+      const finishes = rig.server.of(S.actionEvent, id).filter((c) => c.payload.phase === 'finish');
+      assert.deepEqual(
+        finishes.slice(-2).map((c) => [c.payload.event, c.payload.result]),
+        [
+          ['compute_attach_interface', 'Success'],
+          ['compute_detach_interface', 'Success'],
+        ],
+      );
+      assert.equal(rig.server.of(S.instanceUpdate, id).length, 1); // only the build's
+    } finally {
+      await rig.close();
+    }
+  });
+
   test('a driver error resets the task with a fault and finishes the event with Error', async () => {
     const rig = await agentRig(['h1']);
     try {
