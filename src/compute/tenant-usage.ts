@@ -45,9 +45,14 @@ export interface ServerUsage {
   uptime: number;
 }
 
-/** One server's usage within [start, end]: hours of overlap and its flavor's sizes; undefined if none. */
+/**
+ * One server's usage within [start, end]: hours from launch (or start) up to its deletion or the end of the
+ * window, as Nova charges a running server up to the window's end; undefined if it was not active then.
+ */
 export function serverUsage(row: UsageRow, start: Date, end: Date, now = new Date()): ServerUsage | undefined {
-  const began = new Date(row.launched_at ?? row.created_at);
+  // Nova counts servers active in the window (get_active_by_window_joined): never launched means no usage.
+  if (!row.launched_at) return undefined;
+  const began = new Date(row.launched_at);
   const ended = row.terminated_at ?? row.deleted_at;
   const stop = ended ? new Date(ended) : undefined;
   if (began > end || (stop && stop < start)) return undefined;

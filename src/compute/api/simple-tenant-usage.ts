@@ -17,9 +17,10 @@ export function simpleTenantUsageRoutes(app: ServiceApp, deps: ComputeDeps): voi
   const range = (req: FastifyRequest) => {
     const query = req.query as Record<string, unknown>;
     const now = new Date();
-    const end = parseUsageTime('end', queryValue(query.end), now);
+    // Nova reads 'now' once per default, end after start, so two defaults make a (tiny) valid window.
+    const end = parseUsageTime('end', queryValue(query.end), new Date(now.getTime() + 1));
     const start = parseUsageTime('start', queryValue(query.start), now);
-    if (start > end) throw badRequest('Invalid start time. The start time cannot occur after the end time.');
+    if (start >= end) throw badRequest('Invalid start time. The start time cannot occur after the end time.');
     return { start, end, query };
   };
   const usages = async (req: FastifyRequest, projectId: string | undefined, start: Date, end: Date) => {
