@@ -165,10 +165,11 @@ function groupInput(body: unknown, creating: boolean): { name?: string; descript
   const check = (value: unknown, property: string, required: boolean) => {
     if (value === undefined && !required) return undefined;
     if (typeof value !== 'string') throw badRequest(`Security group ${property} is not a string or unicode`);
+    // Checked stripped, kept as given (Tempest compares the name it sent, spaces and all).
     const v = value.trim();
     if (property === 'name' && v.length === 0) throw badRequest(`Security group ${property} cannot be empty.`);
     if (v.length > 255) throw badRequest(`Security group ${property} should not be greater than 255 characters.`);
-    return v;
+    return value;
   };
   return {
     name: check(name, 'name', creating),
