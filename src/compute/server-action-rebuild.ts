@@ -112,24 +112,22 @@ async function rebuild(call: ActionCall) {
     await trx
       .deleteFrom('instance_system_metadata')
       .where('instance_uuid', '=', row.uuid)
-      .where('key', 'like', 'image\\_%')
+      .where('key', 'like', 'image_%')
       .execute();
-    const sys = [
-      ...Object.entries(props).map(([k, v]) => [`image_${k}`, typeof v === 'string' ? v : JSON.stringify(v)]),
-      ['image_base_image_ref', image.id],
-      ['image_min_ram', String(image.min_ram ?? 0)],
-      ['image_min_disk', String(image.min_disk ?? 0)],
-      ...(image.disk_format ? [['image_disk_format', image.disk_format]] : []),
-      ...(image.container_format ? [['image_container_format', image.container_format]] : []),
-    ].map(([key, value]) => ({ instance_uuid: row.uuid, key, value: String(value).slice(0, 65535) }));
-    for (const s of sys) {
-      await trx
-        .deleteFrom('instance_system_metadata')
-        .where('instance_uuid', '=', row.uuid)
-        .where('key', '=', s.key)
-        .execute();
-      await trx.insertInto('instance_system_metadata').values(s).execute();
-    }
+    // An object, so an image property named like one of Nova's own keys (snapshots carry base_image_ref) is kept once.
+    const facts: Record<string, string> = {};
+    for (const [k, v] of Object.entries(props)) facts[`image_${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
+    facts.image_base_image_ref = image.id;
+    facts.image_min_ram = String(image.min_ram ?? 0);
+    facts.image_min_disk = String(image.min_disk ?? 0);
+    if (image.disk_format) facts.image_disk_format = image.disk_format;
+    if (image.container_format) facts.image_container_format = image.container_format;
+    const sys = Object.entries(facts).map(([key, value]) => ({
+      instance_uuid: row.uuid,
+      key,
+      value: value.slice(0, 65535),
+    }));
+    await trx.insertInto('instance_system_metadata').values(sys).execute();
     if ('trusted_image_certificates' in b) {
       await trx
         .deleteFrom('instance_system_metadata')

@@ -123,6 +123,13 @@ test('resize, rebuild, snapshot and shelve', async (t) => {
   assert.equal(image.instance_uuid, uuid);
   assert.equal(image.k, 'v');
   await f.waitFor(uuid, 'ACTIVE');
+  // A snapshot carries base_image_ref and instance_uuid properties: rebuilding from it keeps one copy of each.
+  res = await act({ rebuild: { imageRef: imageId } }, '2.75');
+  assert.equal(res.status, 202, JSON.stringify(res.body));
+  assert.equal(res.body.server.image.id, imageId);
+  assert.ok('user_data' in res.body.server);
+  assert.equal(res.body.server['OS-EXT-SRV-ATTR:user_data'], undefined);
+  await f.waitFor(uuid, 'ACTIVE');
   res = await act({ createImage: { name: 'snap2' } }, '2.45');
   assert.equal(res.status, 202);
   assert.match(res.body.image_id, /^[0-9a-f-]{36}$/);
