@@ -32,10 +32,18 @@ const ATTEMPTS = 10;
  * deadlock) before usage is read, so a concurrent writer waits and then sees the new usage; on SQLite the single
  * connection serializes transactions. A lost race (a new consumer inserted twice) retries from the start.
  */
-export async function writeAllocations(deps: PlacementDeps, requests: readonly ConsumerAllocations[]): Promise<void> {
+export async function writeAllocations(
+  deps: PlacementDeps,
+  requests: readonly ConsumerAllocations[],
+  /** Runs first in the same transaction (the reshaper's inventory changes). */
+  before?: (trx: PlacementDb) => Promise<void>,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await deps.db.transaction().execute((trx) => writeOnce(trx, deps.dbKind === 'postgres', requests));
+      await deps.db.transaction().execute(async (trx) => {
+        await before?.(trx);
+        await writeOnce(trx, deps.dbKind === 'postgres', requests);
+      });
       return;
     } catch (err) {
       const retryable = err instanceof LostRace || isUniqueViolation(err) || isSerializationFailure(err);
@@ -60,6 +68,7 @@ export async function removeAllocations(deps: PlacementDeps, consumer: string): 
 const isSerializationFailure = (err: unknown) => ['40001', '40P01'].includes((err as { code?: string })?.code ?? '');
 
 async function writeOnce(trx: PlacementDb, lock: boolean, requests: readonly ConsumerAllocations[]): Promise<void> {
+  if (requests.length === 0) return;
   const consumers = requests.map((r) => r.consumer);
   const existing = await trx.selectFrom('placement_consumers').selectAll().where('uuid', 'in', consumers).execute();
   const byUuid = new Map(existing.map((c) => [c.uuid, c]));

@@ -4,6 +4,7 @@ import { aggregateRoutes } from './api/aggregates.ts';
 import { allocationCandidateRoutes } from './api/allocation-candidates.ts';
 import { allocationRoutes } from './api/allocations.ts';
 import { inventoryRoutes } from './api/inventories.ts';
+import { reshaperRoutes } from './api/reshaper.ts';
 import { resourceClassRoutes } from './api/resource-classes.ts';
 import { resourceProviderRoutes } from './api/resource-providers.ts';
 import { traitRoutes } from './api/traits.ts';
@@ -26,6 +27,7 @@ const ROUTES: ((app: ServiceApp, deps: PlacementDeps) => void)[] = [
   allocationRoutes,
   usageRoutes,
   allocationCandidateRoutes,
+  reshaperRoutes,
 ];
 
 /**

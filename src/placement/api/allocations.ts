@@ -45,7 +45,7 @@ function listFormSchema(v: PlacementVersion): TSchema {
 }
 
 /** 1.12+: `{allocations: {rp: {resources}}, project_id, user_id, consumer_generation (1.28), consumer_type (1.38)}`. */
-function dictFormSchema(v: PlacementVersion, deletable: boolean): TSchema {
+export function dictFormSchema(v: PlacementVersion, deletable: boolean): TSchema {
   return Type.Object(
     {
       // Empty allocations remove the consumer's: always in POST, in PUT from 1.28.
@@ -73,7 +73,7 @@ function dictFormSchema(v: PlacementVersion, deletable: boolean): TSchema {
 const schemas = new Map<string, TSchema>();
 const schemaFor = (key: string, make: () => TSchema) => entryOf(schemas, key, make);
 
-interface DictBody {
+export interface DictBody {
   allocations: Record<string, { resources: Record<string, number> }>;
   project_id: string;
   user_id: string;
@@ -81,7 +81,7 @@ interface DictBody {
   consumer_type?: string;
 }
 
-function fromDict(consumer: string, body: DictBody, v: PlacementVersion): ConsumerAllocations {
+export function fromDict(consumer: string, body: DictBody, v: PlacementVersion): ConsumerAllocations {
   return {
     consumer,
     allocations: Object.fromEntries(Object.entries(body.allocations).map(([rp, a]) => [rp, a.resources])),
@@ -92,7 +92,7 @@ function fromDict(consumer: string, body: DictBody, v: PlacementVersion): Consum
   };
 }
 
-function consumerUuid(text: string): string {
+export function consumerUuid(text: string): string {
   if (!isUuid(text)) throw badRequest(`Malformed consumer_uuid: ${text}`);
   return normalizeUuid(text);
 }

@@ -30,11 +30,11 @@ const fields = {
   step_size: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT })),
   allocation_ratio: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 3.40282e38 })),
 };
-const Inventory = Type.Object(fields, { additionalProperties: false });
+export const InventoryBody = Type.Object(fields, { additionalProperties: false });
 const PutAll = Type.Object(
   {
     resource_provider_generation: Generation(),
-    inventories: Type.Record(Type.String({ pattern: '^[A-Z0-9_]+$' }), Inventory),
+    inventories: Type.Record(Type.String({ pattern: '^[A-Z0-9_]+$' }), InventoryBody),
   },
   { additionalProperties: false },
 );

@@ -86,28 +86,36 @@ export async function replaceInventories(
   generation: number,
   rows: readonly InventoryRow[],
 ): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    await getProvider(trx, rpUuid);
-    await assertResourceClasses(
-      trx,
-      rows.map((r) => r.resource_class),
-    );
-    // The compare-and-set comes first: on PostgreSQL it also locks the provider row for this transaction.
-    const next = await bumpGeneration(trx, rpUuid, generation);
-    const current = await inventoriesOf(trx, rpUuid);
-    const keep = new Set(rows.map((r) => r.resource_class));
-    const dropped = current.map((c) => c.resource_class).filter((rc) => !keep.has(rc));
-    const busy = await classesInUse(trx, rpUuid, dropped);
-    if (busy.length) throw inUse(rpUuid, busy);
-    if (dropped.length)
-      await trx
-        .deleteFrom('placement_inventories')
-        .where('rp_uuid', '=', rpUuid)
-        .where('resource_class', 'in', dropped)
-        .execute();
-    for (const row of rows) await upsertInventory(trx, row, current);
-    return next;
-  });
+  return db.transaction().execute((trx) => replaceInventoriesIn(trx, rpUuid, generation, rows));
+}
+
+/** The same inside the caller's transaction (the reshaper replaces several providers' inventories in one). */
+export async function replaceInventoriesIn(
+  trx: PlacementDb,
+  rpUuid: string,
+  generation: number,
+  rows: readonly InventoryRow[],
+): Promise<number> {
+  await getProvider(trx, rpUuid);
+  await assertResourceClasses(
+    trx,
+    rows.map((r) => r.resource_class),
+  );
+  // The compare-and-set comes first: on PostgreSQL it also locks the provider row for this transaction.
+  const next = await bumpGeneration(trx, rpUuid, generation);
+  const current = await inventoriesOf(trx, rpUuid);
+  const keep = new Set(rows.map((r) => r.resource_class));
+  const dropped = current.map((c) => c.resource_class).filter((rc) => !keep.has(rc));
+  const busy = await classesInUse(trx, rpUuid, dropped);
+  if (busy.length) throw inUse(rpUuid, busy);
+  if (dropped.length)
+    await trx
+      .deleteFrom('placement_inventories')
+      .where('rp_uuid', '=', rpUuid)
+      .where('resource_class', 'in', dropped)
+      .execute();
+  for (const row of rows) await upsertInventory(trx, row, current);
+  return next;
 }
 
 async function upsertInventory(db: PlacementDb, row: InventoryRow, current: readonly InventoryRow[]): Promise<void> {
