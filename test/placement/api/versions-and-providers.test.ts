@@ -122,6 +122,26 @@ describe('placement: version document, microversions, resource providers', () =>
     assert.equal(byUuid.body.resource_providers.length, 1);
   });
 
+  it('sets a parent once before 1.37, re-parents and un-parents from 1.37, never into a loop', async () => {
+    const mk = async (name: string) =>
+      (await pl('POST', '/resource_providers', { body: { name }, version: '1.20' })).body.uuid as string;
+    const [a, b, c] = [await mk('tree-a'), await mk('tree-b'), await mk('tree-c')];
+    const put = (uuid: string, name: string, parent: string | null, version: string) =>
+      pl('PUT', `/resource_providers/${uuid}`, { body: { name, parent_provider_uuid: parent }, version });
+    const adopted = await put(b, 'tree-b', a, '1.14');
+    assert.equal(adopted.status, 200, JSON.stringify(adopted.body));
+    assert.equal(adopted.body.root_provider_uuid, a);
+    assert.equal((await put(c, 'tree-c', b, '1.14')).body.root_provider_uuid, a, 'grandchild rooted at a');
+    assert.equal((await put(b, 'tree-b', c, '1.36')).status, 400, 'no re-parenting before 1.37');
+    assert.equal((await put(a, 'tree-a', c, '1.37')).status, 400, 'a loop');
+    const moved = await put(c, 'tree-c', null, '1.37');
+    assert.equal(moved.status, 200);
+    assert.equal(moved.body.root_provider_uuid, c);
+    const regrown = await put(b, 'tree-b', c, '1.37');
+    assert.equal(regrown.body.root_provider_uuid, c);
+    assert.equal((await pl('GET', `/resource_providers/${b}`, { version: '1.14' })).body.root_provider_uuid, c);
+  });
+
   it('is for admins and services only', async () => {
     const admin = await cloud.call('GET', '/identity/v3/projects?name=admin', { token: cloud.adminToken });
     const projectId = admin.body.projects[0].id;
