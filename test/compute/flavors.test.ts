@@ -199,6 +199,14 @@ describe('flavors', () => {
       403,
     );
     assert.equal((await nova(alice.token, 'GET', '/flavors/1/os-extra_specs')).status, 200);
+    const at286 = (body: unknown) => nova(admin, 'POST', specs, body, '2.86');
+    assert.equal((await at286({ extra_specs: { 'hw:cpu_policy': 'sometimes' } })).status, 400);
+    assert.equal((await at286({ extra_specs: { 'hw:no_such_key': '1' } })).status, 400);
+    assert.equal((await at286({ extra_specs: { 'hw:numa_nodes': '0' } })).status, 400);
+    assert.equal((await at286({ extra_specs: { 'trait:HW_CPU_X86_AVX': 'maybe' } })).status, 400);
+    assert.equal((await at286({ extra_specs: { 'custom:anything': 'goes', 'hw:numa_nodes': '2' } })).status, 200);
+    assert.equal((await nova(admin, 'DELETE', `${specs}/custom:anything`)).status, 200);
+    assert.equal((await nova(admin, 'DELETE', `${specs}/hw:numa_nodes`)).status, 200);
     const detail = await nova(admin, 'GET', `/flavors/${id}`, undefined, '2.61');
     assert.deepEqual(detail.body.flavor.extra_specs, { 'hw:cpu_policy': 'shared', b: 'True' });
   });

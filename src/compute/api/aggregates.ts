@@ -6,6 +6,7 @@ import { checkName } from '../api-types.ts';
 import type { ComputeDeps } from '../deps.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { INTERNAL_ZONE } from '../host-zones.ts';
+import { enforceNova } from '../server-access.ts';
 import type { AggregateRow } from '../tables.ts';
 
 const Zone = Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()]);
@@ -93,7 +94,7 @@ export function aggregateRoutes(app: ServiceApp, deps: ComputeDeps): void {
   };
 
   app.get('/v2.1/os-aggregates', async (req) => {
-    req.ctx.enforce('os_compute_api:os-aggregates:index', {});
+    enforceNova(req, 'os_compute_api:os-aggregates:index', {});
     const rows = await db.selectFrom('aggregates').selectAll().orderBy('id').execute();
     const details = await aggregateDetails(
       db,
@@ -103,7 +104,7 @@ export function aggregateRoutes(app: ServiceApp, deps: ComputeDeps): void {
   });
 
   app.post<{ Body: AggregateCreate }>('/v2.1/os-aggregates', { schema: { body: AggregateCreate } }, async (req) => {
-    req.ctx.enforce('os_compute_api:os-aggregates:create', {});
+    enforceNova(req, 'os_compute_api:os-aggregates:create', {});
     const { name, availability_zone } = req.body.aggregate;
     checkName('name', name);
     checkZoneName(availability_zone);
@@ -121,7 +122,7 @@ export function aggregateRoutes(app: ServiceApp, deps: ComputeDeps): void {
   });
 
   app.get<{ Params: IdParams }>('/v2.1/os-aggregates/:aggregate_id', async (req) => {
-    req.ctx.enforce('os_compute_api:os-aggregates:show', {});
+    enforceNova(req, 'os_compute_api:os-aggregates:show', {});
     return { aggregate: await full(await findAggregate(db, req.params.aggregate_id), req.microversion) };
   });
 
@@ -129,7 +130,7 @@ export function aggregateRoutes(app: ServiceApp, deps: ComputeDeps): void {
     '/v2.1/os-aggregates/:aggregate_id',
     { schema: { body: AggregateUpdate } },
     async (req) => {
-      req.ctx.enforce('os_compute_api:os-aggregates:update', {});
+      enforceNova(req, 'os_compute_api:os-aggregates:update', {});
       let row = await findAggregate(db, req.params.aggregate_id);
       const { name, availability_zone } = req.body.aggregate;
       if (name !== undefined) {
@@ -147,7 +148,7 @@ export function aggregateRoutes(app: ServiceApp, deps: ComputeDeps): void {
   );
 
   app.delete<{ Params: IdParams }>('/v2.1/os-aggregates/:aggregate_id', async (req, reply) => {
-    req.ctx.enforce('os_compute_api:os-aggregates:delete', {});
+    enforceNova(req, 'os_compute_api:os-aggregates:delete', {});
     const row = await findAggregate(db, req.params.aggregate_id);
     const { hosts } = (await aggregateDetails(db, [row.id]))(row.id);
     if (hosts.length) throw badRequest(`Cannot delete aggregate ${row.id}. Reason: Host aggregate is not empty.`);
@@ -164,7 +165,7 @@ export function aggregateRoutes(app: ServiceApp, deps: ComputeDeps): void {
     async (req) => {
       const body = req.body;
       const action = Object.keys(body)[0] as 'add_host' | 'remove_host' | 'set_metadata';
-      req.ctx.enforce(`os_compute_api:os-aggregates:${action}`, {});
+      enforceNova(req, `os_compute_api:os-aggregates:${action}`, {});
       const row = await findAggregate(db, req.params.aggregate_id);
       const details = (await aggregateDetails(db, [row.id]))(row.id);
       if (body.add_host || body.remove_host) {

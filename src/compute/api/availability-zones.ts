@@ -2,6 +2,7 @@ import type { ServiceApp } from '../../core/http/service.ts';
 import type { ComputeDeps } from '../deps.ts';
 import { hostZones, INTERNAL_ZONE, zoneOf } from '../host-zones.ts';
 import { novaTime } from '../request-caller.ts';
+import { enforceNova } from '../server-access.ts';
 import { serviceIsUp } from '../service-liveness.ts';
 
 interface ZoneEntry {
@@ -36,12 +37,12 @@ export function availabilityZoneRoutes(app: ServiceApp, deps: ComputeDeps): void
   };
 
   app.get('/v2.1/os-availability-zone', async (req) => {
-    req.ctx.enforce('os_compute_api:os-availability-zone:list', {});
+    enforceNova(req, 'os_compute_api:os-availability-zone:list', {});
     return { availabilityZoneInfo: await zonesOf(false) };
   });
 
   app.get('/v2.1/os-availability-zone/detail', async (req) => {
-    req.ctx.enforce('os_compute_api:os-availability-zone:detail', {});
+    enforceNova(req, 'os_compute_api:os-availability-zone:detail', {});
     return { availabilityZoneInfo: await zonesOf(true) };
   });
 }

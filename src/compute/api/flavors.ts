@@ -14,6 +14,7 @@ import {
 import { flavorDetail, flavorSummary } from '../flavor-view.ts';
 import { nextLinks, pageAfter, parseLimit, queryValue } from '../list-paging.ts';
 import { callerOf } from '../request-caller.ts';
+import { enforceNova } from '../server-access.ts';
 import type { FlavorRow } from '../tables.ts';
 
 const Description = Type.Union([Type.String({ maxLength: 65535 }), Type.Null()]);
@@ -124,7 +125,7 @@ export function flavorRoutes(app: ServiceApp, deps: ComputeDeps): void {
   });
 
   app.post<{ Body: FlavorCreate }>('/v2.1/flavors', { schema: { body: FlavorCreate } }, async (req) => {
-    req.ctx.enforce('os_compute_api:os-flavor-manage:create', {});
+    enforceNova(req, 'os_compute_api:os-flavor-manage:create', {});
     const f = req.body.flavor;
     if (f.description !== undefined && !req.microversion.atLeast('2.55'))
       throw badRequest(
@@ -153,7 +154,7 @@ export function flavorRoutes(app: ServiceApp, deps: ComputeDeps): void {
     async (req) => {
       // Before 2.55 flavors could not be updated: Nova answers as for an unknown route (VersionNotFound).
       if (!req.microversion.atLeast('2.55')) throw notFound('The resource could not be found.');
-      req.ctx.enforce('os_compute_api:os-flavor-manage:update', {});
+      enforceNova(req, 'os_compute_api:os-flavor-manage:update', {});
       const row = await findFlavor(deps.db, req.params.flavor_id);
       const updated = await updateFlavorDescription(deps.db, row, req.body.flavor.description);
       const specs = await withSpecs(req, [updated]);
@@ -162,7 +163,7 @@ export function flavorRoutes(app: ServiceApp, deps: ComputeDeps): void {
   );
 
   app.delete<{ Params: IdParams }>('/v2.1/flavors/:flavor_id', async (req, reply) => {
-    req.ctx.enforce('os_compute_api:os-flavor-manage:delete', {});
+    enforceNova(req, 'os_compute_api:os-flavor-manage:delete', {});
     const row = await findFlavor(deps.db, req.params.flavor_id);
     await deleteFlavor(deps.db, row);
     return reply.code(202).send();

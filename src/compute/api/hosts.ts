@@ -5,6 +5,7 @@ import type { ComputeDeps } from '../deps.ts';
 import { badRequest, notFound, notImplemented } from '../errors.ts';
 import { hostZones, zoneOf } from '../host-zones.ts';
 import { queryValue } from '../list-paging.ts';
+import { enforceNova } from '../server-access.ts';
 import type { FlavorSnapshot } from '../tables.ts';
 
 const HostUpdate = Type.Object(
@@ -42,7 +43,7 @@ export function hostRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.get('/v2.1/os-hosts', async (req) => {
     gone(req);
-    req.ctx.enforce('os_compute_api:os-hosts:list', {});
+    enforceNova(req, 'os_compute_api:os-hosts:list', {});
     const zone = queryValue((req.query as Record<string, unknown>).zone);
     const services = await deps.db.selectFrom('compute_services').selectAll().orderBy('host').execute();
     const zones = await hostZones(deps);
@@ -54,7 +55,7 @@ export function hostRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.get<{ Params: HostParams }>('/v2.1/os-hosts/:host_name', async (req) => {
     gone(req);
-    req.ctx.enforce('os_compute_api:os-hosts:show', {});
+    enforceNova(req, 'os_compute_api:os-hosts:show', {});
     const host = req.params.host_name;
     await computeService(host);
     const node = await deps.db.selectFrom('compute_nodes').selectAll().where('host', '=', host).executeTakeFirst();
@@ -99,7 +100,7 @@ export function hostRoutes(app: ServiceApp, deps: ComputeDeps): void {
     { schema: { body: HostUpdate } },
     async (req) => {
       gone(req);
-      req.ctx.enforce('os_compute_api:os-hosts:update', {});
+      enforceNova(req, 'os_compute_api:os-hosts:update', {});
       const body = req.body;
       if (body.status === undefined && body.maintenance_mode === undefined)
         throw badRequest("Invalid input for field/attribute status. 'status' or 'maintenance_mode' is required");
@@ -123,7 +124,7 @@ export function hostRoutes(app: ServiceApp, deps: ComputeDeps): void {
   ] as const)
     app.get<{ Params: HostParams }>(`/v2.1/os-hosts/:host_name/${action}`, async (req) => {
       gone(req);
-      req.ctx.enforce(`os_compute_api:os-hosts:${rule}`, {});
+      enforceNova(req, `os_compute_api:os-hosts:${rule}`, {});
       await computeService(req.params.host_name);
       throw notImplemented('Virt driver does not implement host power management.');
     });

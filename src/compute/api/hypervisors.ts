@@ -6,6 +6,7 @@ import type { ComputeDeps } from '../deps.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { hypervisorDetail, hypervisorSummary, type NodeWithService } from '../hypervisor-view.ts';
 import { nextLinks, pageAfter, parseLimit, queryValue } from '../list-paging.ts';
+import { enforceNova } from '../server-access.ts';
 
 type IdParams = { hypervisor_id: string };
 type PatternParams = { hypervisor_id: string };
@@ -57,7 +58,7 @@ export function hypervisorRoutes(app: ServiceApp, deps: ComputeDeps): void {
   };
 
   const list = (detail: boolean) => async (req: FastifyRequest) => {
-    req.ctx.enforce(`os_compute_api:os-hypervisors:${detail ? 'list-detail' : 'list'}`, {});
+    enforceNova(req, `os_compute_api:os-hypervisors:${detail ? 'list-detail' : 'list'}`, {});
     const mv = req.microversion;
     const query = req.query as Record<string, unknown>;
     const paged = mv.atLeast('2.33');
@@ -107,7 +108,7 @@ export function hypervisorRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.get('/v2.1/os-hypervisors/statistics', async (req) => {
     if (req.microversion.atLeast('2.88')) throw versionGone();
-    req.ctx.enforce('os_compute_api:os-hypervisors:statistics', {});
+    enforceNova(req, 'os_compute_api:os-hypervisors:statistics', {});
     const all = await load();
     const sum = (
       k:
@@ -156,7 +157,7 @@ export function hypervisorRoutes(app: ServiceApp, deps: ComputeDeps): void {
   };
 
   app.get<{ Params: IdParams }>('/v2.1/os-hypervisors/:hypervisor_id', async (req) => {
-    req.ctx.enforce('os_compute_api:os-hypervisors:show', {});
+    enforceNova(req, 'os_compute_api:os-hypervisors:show', {});
     const mv = req.microversion;
     const query = req.query as Record<string, unknown>;
     const wantServers = mv.atLeast('2.53') && queryBool(queryValue(query.with_servers) ?? 'false') === true;
@@ -171,14 +172,14 @@ export function hypervisorRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.get<{ Params: IdParams }>('/v2.1/os-hypervisors/:hypervisor_id/uptime', async (req) => {
     if (req.microversion.atLeast('2.88')) throw versionGone();
-    req.ctx.enforce('os_compute_api:os-hypervisors:uptime', {});
+    enforceNova(req, 'os_compute_api:os-hypervisors:uptime', {});
     const entry = await findOne(req);
     return { hypervisor: { ...hypervisorSummary(deps, entry, req.microversion), uptime: uptimeLine() } };
   });
 
   const byPattern = async (req: FastifyRequest<{ Params: PatternParams }>, rule: string) => {
     if (req.microversion.atLeast('2.53')) throw versionGone();
-    req.ctx.enforce(rule, {});
+    enforceNova(req, rule, {});
     const hits = (await load()).filter((e) => e.node.hypervisor_hostname.includes(req.params.hypervisor_id));
     if (hits.length === 0) throw notFound(`No hypervisor matching '${req.params.hypervisor_id}' could be found.`);
     return hits;

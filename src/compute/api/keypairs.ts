@@ -9,6 +9,7 @@ import { nextLinks, pageAfter, parseLimit, queryValue } from '../list-paging.ts'
 import type { Microversion } from '../microversion.ts';
 import { checkQuota } from '../quotas.ts';
 import { novaTime } from '../request-caller.ts';
+import { enforceNova } from '../server-access.ts';
 import type { KeypairRow } from '../tables.ts';
 
 const KeypairCreate = Type.Object(
@@ -68,7 +69,7 @@ export function keypairRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.get('/v2.1/os-keypairs', async (req) => {
     const userId = userOf(req);
-    req.ctx.enforce('os_compute_api:os-keypairs:index', { user_id: userId });
+    enforceNova(req, 'os_compute_api:os-keypairs:index', { user_id: userId });
     const query = req.query as Record<string, unknown>;
     const paged = req.microversion.atLeast('2.35');
     const limit = paged ? parseLimit(query.limit) : undefined;
@@ -88,7 +89,7 @@ export function keypairRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.get<{ Params: NameParams }>('/v2.1/os-keypairs/:name', async (req) => {
     const userId = userOf(req);
-    req.ctx.enforce('os_compute_api:os-keypairs:show', { user_id: userId });
+    enforceNova(req, 'os_compute_api:os-keypairs:show', { user_id: userId });
     const row = await find(userId, req.params.name);
     const view = {
       id: Number(row.id),
@@ -110,7 +111,7 @@ export function keypairRoutes(app: ServiceApp, deps: ComputeDeps): void {
     if (body.type !== undefined && !mv.atLeast('2.2')) throw unexpected('type');
     if (body.user_id !== undefined && !mv.atLeast('2.10')) throw unexpected('user_id');
     const userId = userOf(req, body.user_id);
-    req.ctx.enforce('os_compute_api:os-keypairs:create', { user_id: userId });
+    enforceNova(req, 'os_compute_api:os-keypairs:create', { user_id: userId });
     checkKeypairName(body.name, mv);
     const type = body.type ?? 'ssh';
     if (body.public_key === undefined && mv.atLeast('2.92'))
@@ -159,7 +160,7 @@ export function keypairRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.delete<{ Params: NameParams }>('/v2.1/os-keypairs/:name', async (req, reply) => {
     const userId = userOf(req);
-    req.ctx.enforce('os_compute_api:os-keypairs:delete', { user_id: userId });
+    enforceNova(req, 'os_compute_api:os-keypairs:delete', { user_id: userId });
     const row = await find(userId, req.params.name);
     await deps.db.deleteFrom('key_pairs').where('id', '=', row.id).execute();
     return reply.code(req.microversion.atLeast('2.2') ? 204 : 202).send();

@@ -3,6 +3,7 @@ import type { ComputeDeps } from '../deps.ts';
 import { queryValue } from '../list-paging.ts';
 import { countUsage } from '../quota-usage.ts';
 import { projectLimits } from '../quotas.ts';
+import { enforceNova } from '../server-access.ts';
 
 /**
  * GET /limits: the project's absolute limits and usage in Nova's camelCase names (`?tenant_id=` for admins:
@@ -13,7 +14,7 @@ export function limitsRoutes(app: ServiceApp, deps: ComputeDeps): void {
   app.get('/v2.1/limits', async (req) => {
     const auth = req.ctx.requireAuth();
     let projectId = auth.projectId ?? '';
-    req.ctx.enforce('os_compute_api:limits', {});
+    enforceNova(req, 'os_compute_api:limits', {});
     const asked = queryValue((req.query as Record<string, unknown>).tenant_id);
     // Nova ignores tenant_id from non-admins (shows their own) rather than refusing.
     if (asked && asked !== projectId && req.ctx.allowed('os_compute_api:limits:other_project', { project_id: asked }))

@@ -4,6 +4,7 @@ import type { ComputeDeps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import { pick, QuotaValue, quotaResources } from '../quota-view.ts';
 import { ALL_RESOURCES, defaultLimits } from '../quotas.ts';
+import { enforceNova } from '../server-access.ts';
 
 const ClassUpdate = Type.Object(
   {
@@ -35,7 +36,7 @@ export function quotaClassRoutes(app: ServiceApp, deps: ComputeDeps): void {
   };
 
   app.get<{ Params: ClassParams }>('/v2.1/os-quota-class-sets/:class_name', async (req) => {
-    req.ctx.enforce('os_compute_api:os-quota-class-sets:show', { quota_class: req.params.class_name });
+    enforceNova(req, 'os_compute_api:os-quota-class-sets:show', { quota_class: req.params.class_name });
     const limits = await show(req.params.class_name);
     return {
       quota_class_set: { id: req.params.class_name, ...pick(limits, quotaResources(req.microversion, 'class')) },
@@ -46,7 +47,7 @@ export function quotaClassRoutes(app: ServiceApp, deps: ComputeDeps): void {
     '/v2.1/os-quota-class-sets/:class_name',
     { schema: { body: ClassUpdate } },
     async (req) => {
-      req.ctx.enforce('os_compute_api:os-quota-class-sets:update', {});
+      enforceNova(req, 'os_compute_api:os-quota-class-sets:update', {});
       const name = req.params.class_name;
       if (name.length > 255) throw badRequest('quota_class_name must be at most 255 characters');
       const allowed = quotaResources(req.microversion, 'class');

@@ -8,6 +8,7 @@ import { queryValue } from '../list-paging.ts';
 import { countUsage } from '../quota-usage.ts';
 import { pick, QuotaValue, quotaResources } from '../quota-view.ts';
 import { ALL_RESOURCES, defaultLimits, projectLimits } from '../quotas.ts';
+import { enforceNova } from '../server-access.ts';
 
 const QuotaUpdate = Type.Object(
   {
@@ -36,19 +37,19 @@ export function quotaSetRoutes(app: ServiceApp, deps: ComputeDeps): void {
   });
 
   app.get<{ Params: ProjectParams }>('/v2.1/os-quota-sets/:project_id', async (req) => {
-    req.ctx.enforce('os_compute_api:os-quota-sets:show', target(req));
+    enforceNova(req, 'os_compute_api:os-quota-sets:show', target(req));
     const limits = await projectLimits(deps, req.params.project_id, userOf(req));
     return { quota_set: { id: req.params.project_id, ...pick(limits, quotaResources(req.microversion, 'set')) } };
   });
 
   app.get<{ Params: ProjectParams }>('/v2.1/os-quota-sets/:project_id/defaults', async (req) => {
-    req.ctx.enforce('os_compute_api:os-quota-sets:defaults', {});
+    enforceNova(req, 'os_compute_api:os-quota-sets:defaults', {});
     const limits = await defaultLimits(deps);
     return { quota_set: { id: req.params.project_id, ...pick(limits, quotaResources(req.microversion, 'set')) } };
   });
 
   app.get<{ Params: ProjectParams }>('/v2.1/os-quota-sets/:project_id/detail', async (req) => {
-    req.ctx.enforce('os_compute_api:os-quota-sets:detail', target(req));
+    enforceNova(req, 'os_compute_api:os-quota-sets:detail', target(req));
     const user = userOf(req);
     const limits = await projectLimits(deps, req.params.project_id, user);
     const usage = await countUsage(deps, req.params.project_id, user, user ?? req.ctx.requireAuth().userId);
@@ -63,7 +64,7 @@ export function quotaSetRoutes(app: ServiceApp, deps: ComputeDeps): void {
     '/v2.1/os-quota-sets/:project_id',
     { schema: { body: QuotaUpdate } },
     async (req) => {
-      req.ctx.enforce('os_compute_api:os-quota-sets:update', target(req));
+      enforceNova(req, 'os_compute_api:os-quota-sets:update', target(req));
       const allowed = quotaResources(req.microversion, 'set');
       const { force, ...given } = req.body.quota_set as Record<string, number | string | boolean | undefined>;
       for (const key of Object.keys(given))
@@ -105,7 +106,7 @@ export function quotaSetRoutes(app: ServiceApp, deps: ComputeDeps): void {
   );
 
   app.delete<{ Params: ProjectParams }>('/v2.1/os-quota-sets/:project_id', async (req, reply) => {
-    req.ctx.enforce('os_compute_api:os-quota-sets:delete', target(req));
+    enforceNova(req, 'os_compute_api:os-quota-sets:delete', target(req));
     const user = userOf(req);
     let q = deps.db.deleteFrom('compute_quotas').where('project_id', '=', req.params.project_id);
     if (user) q = q.where('user_id', '=', user);

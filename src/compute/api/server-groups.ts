@@ -9,6 +9,7 @@ import { parseLimit, parseOffset, queryValue } from '../list-paging.ts';
 import type { Microversion } from '../microversion.ts';
 import { checkQuota } from '../quotas.ts';
 import { callerOf } from '../request-caller.ts';
+import { enforceNova } from '../server-access.ts';
 import type { ServerGroupRow } from '../tables.ts';
 
 const POLICIES = ['anti-affinity', 'affinity', 'soft-anti-affinity', 'soft-affinity'];
@@ -116,13 +117,13 @@ export function serverGroupRoutes(app: ServiceApp, deps: ComputeDeps): void {
       .where('id', '=', req.params.group_id)
       .executeTakeFirst();
     if (!row) throw groupNotFound(req.params.group_id);
-    req.ctx.enforce(rule, { project_id: row.project_id, user_id: row.user_id });
+    enforceNova(req, rule, { project_id: row.project_id, user_id: row.user_id });
     return row;
   };
 
   app.get('/v2.1/os-server-groups', async (req) => {
     const caller = callerOf(req);
-    req.ctx.enforce('os_compute_api:os-server-groups:index', { project_id: caller.projectId, user_id: caller.userId });
+    enforceNova(req, 'os_compute_api:os-server-groups:index', { project_id: caller.projectId, user_id: caller.userId });
     const query = req.query as Record<string, unknown>;
     if (req.microversion.atLeast('2.75'))
       for (const k of Object.keys(query))
@@ -150,7 +151,10 @@ export function serverGroupRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.post<{ Body: GroupCreate }>('/v2.1/os-server-groups', { schema: { body: GroupCreate } }, async (req) => {
     const caller = callerOf(req);
-    req.ctx.enforce('os_compute_api:os-server-groups:create', { project_id: caller.projectId, user_id: caller.userId });
+    enforceNova(req, 'os_compute_api:os-server-groups:create', {
+      project_id: caller.projectId,
+      user_id: caller.userId,
+    });
     const body = req.body.server_group;
     checkName('name', body.name);
     const { policy, rules } = requestedPolicy(body, req.microversion);

@@ -4,6 +4,7 @@ import type { ComputeDeps } from '../deps.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { hostZones } from '../host-zones.ts';
 import { queryValue } from '../list-paging.ts';
+import { enforceNova } from '../server-access.ts';
 import { serviceView } from '../service-view.ts';
 import type { ServiceRow } from '../tables.ts';
 
@@ -46,7 +47,7 @@ export function serviceRoutes(app: ServiceApp, deps: ComputeDeps): void {
   };
 
   app.get('/v2.1/os-services', async (req) => {
-    req.ctx.enforce('os_compute_api:os-services:list', {});
+    enforceNova(req, 'os_compute_api:os-services:list', {});
     const query = req.query as Record<string, unknown>;
     if (req.microversion.atLeast('2.75'))
       for (const k of Object.keys(query))
@@ -63,7 +64,7 @@ export function serviceRoutes(app: ServiceApp, deps: ComputeDeps): void {
   });
 
   app.put<{ Params: ActionParams; Body: LegacyUpdate }>('/v2.1/os-services/:action', async (req) => {
-    req.ctx.enforce('os_compute_api:os-services:update', {});
+    enforceNova(req, 'os_compute_api:os-services:update', {});
     const mv = req.microversion;
     if (mv.atLeast('2.53'))
       return updateByUuid(req as unknown as FastifyRequest<{ Params: IdParams; Body: ServiceUpdate }>);
@@ -120,7 +121,7 @@ export function serviceRoutes(app: ServiceApp, deps: ComputeDeps): void {
   };
 
   app.delete<{ Params: IdParams }>('/v2.1/os-services/:service_id', async (req, reply) => {
-    req.ctx.enforce('os_compute_api:os-services:delete', {});
+    enforceNova(req, 'os_compute_api:os-services:delete', {});
     const id = req.params.service_id;
     const byUuid = req.microversion.atLeast('2.53');
     if (byUuid ? !UUID.test(id) : !/^\d+$/.test(id))
