@@ -213,7 +213,12 @@ export async function listServers(
     ['power_state', 'power_state'],
   ] as const) {
     const v = one(q, param);
-    if (v !== undefined) sql = sql.where(column, '=', v as never);
+    if (v === undefined) continue;
+    if (column === 'launch_index' || column === 'power_state') {
+      // Integer columns: a value that is not a number matches nothing (PostgreSQL would refuse the comparison).
+      if (!/^-?\d+$/.test(v)) return { rows: [] };
+      sql = sql.where(column, '=', Number(v));
+    } else sql = sql.where(column, '=', v as never);
   }
   let rows = await sql.execute();
 
