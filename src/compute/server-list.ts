@@ -103,6 +103,7 @@ const SORT_KEYS: Record<string, (r: InstanceRow) => string | number | null> = {
   key_name: (r) => r.key_name,
   launch_index: (r) => r.launch_index,
   launched_at: (r) => r.launched_at,
+  locked: (r) => r.locked,
   locked_by: (r) => r.locked_by,
   node: (r) => r.node,
   power_state: (r) => r.power_state,
