@@ -39,6 +39,7 @@ import { virtualInterfacesRoutes } from './api/virtual-interfaces.ts';
 import { createImageClient } from './clients/image.ts';
 import { createNetworkClient } from './clients/network.ts';
 import { createConductor } from './conductor.ts';
+import { startControllerServices } from './controller-services.ts';
 import type { ComputeBase, ComputeDeps } from './deps.ts';
 import { novaErrorBody } from './errors.ts';
 import { startHostMonitor } from './host-monitor.ts';
@@ -133,6 +134,7 @@ export const compute: ServiceModule = {
         await seedFlavors(deps);
         subs = [serveComputeAgents(deps), infoCacheOf(deps).start(), startHostMonitor(deps)];
         await agents.start();
+        subs.push(await startControllerServices(deps));
       },
       async stop() {
         await agents.stop();

@@ -96,8 +96,10 @@ describe('os-aggregates and availability zones', () => {
     const detail = await nova(admin, 'GET', '/os-availability-zone/detail');
     const da = detail.body.availabilityZoneInfo.find((z: { zoneName: string }) => z.zoneName === 'zone-a');
     assert.deepEqual(Object.keys(da.hosts[HOST]['nova-compute']).sort(), ['active', 'available', 'updated_at']);
+    const internal = detail.body.availabilityZoneInfo.find((z: { zoneName: string }) => z.zoneName === 'internal');
+    assert.deepEqual(Object.keys(internal.hosts[HOST]).sort(), ['nova-conductor', 'nova-scheduler']);
     assert.equal((await nova(alice.token, 'GET', '/os-availability-zone/detail')).status, 403);
-    const services = await nova(admin, 'GET', `/os-services?host=${HOST}`);
+    const services = await nova(admin, 'GET', `/os-services?host=${HOST}&binary=nova-compute`);
     assert.equal(services.body.services[0].zone, 'zone-a');
 
     const notEmpty = await nova(admin, 'DELETE', `/os-aggregates/${z1.id}`);

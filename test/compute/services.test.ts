@@ -21,7 +21,9 @@ describe('os-services', () => {
   it('lists the agent-reported compute service with the 2.1, 2.11 and 2.53 shapes', async () => {
     const v21 = await nova(cloud.adminToken, 'GET', '/os-services');
     assert.equal(v21.status, 200);
-    const svc = v21.body.services.find((s: { host: string }) => s.host === HOST);
+    const svc = v21.body.services.find(
+      (s: { host: string; binary: string }) => s.host === HOST && s.binary === 'nova-compute',
+    );
     assert.deepEqual(Object.keys(svc).sort(), [
       'binary',
       'disabled_reason',
@@ -57,6 +59,9 @@ describe('os-services', () => {
     const v253 = await nova(cloud.adminToken, 'GET', '/os-services', undefined, '2.53');
     assert.match(v253.body.services[0].id, /^[0-9a-f-]{36}$/);
     assert.equal((await nova(alice.token, 'GET', '/os-services')).status, 403);
+    const controller = v21.body.services.filter((s: { binary: string }) => s.binary !== 'nova-compute');
+    assert.deepEqual(controller.map((s: { binary: string }) => s.binary).sort(), ['nova-conductor', 'nova-scheduler']);
+    for (const s of controller) assert.deepEqual([s.zone, s.state, s.status], ['internal', 'up', 'enabled']);
   });
 
   it('legacy enable/disable/disable-log-reason/force-down (≤ 2.52)', async () => {
@@ -75,7 +80,7 @@ describe('os-services', () => {
       status: 'disabled',
       disabled_reason: 'maintenance',
     });
-    const listed = await nova(admin, 'GET', `/os-services?host=${HOST}`);
+    const listed = await nova(admin, 'GET', `/os-services?host=${HOST}&binary=nova-compute`);
     assert.equal(listed.body.services[0].disabled_reason, 'maintenance');
     const zones = await nova(admin, 'GET', '/os-availability-zone');
     assert.deepEqual(zones.body.availabilityZoneInfo, [
@@ -85,7 +90,10 @@ describe('os-services', () => {
     assert.equal(en.body.service.status, 'enabled');
     const down = await nova(admin, 'PUT', '/os-services/force-down', { ...body, forced_down: true }, '2.11');
     assert.deepEqual(down.body.service, { host: HOST, binary: 'nova-compute', forced_down: true });
-    assert.equal((await nova(admin, 'GET', `/os-services?host=${HOST}`)).body.services[0].state, 'down');
+    assert.equal(
+      (await nova(admin, 'GET', `/os-services?host=${HOST}&binary=nova-compute`)).body.services[0].state,
+      'down',
+    );
     await nova(admin, 'PUT', '/os-services/force-down', { ...body, forced_down: false }, '2.11');
     for (const [path, b, mv, status] of [
       ['/os-services/enable', { host: 'nohost', binary: 'nova-compute' }, undefined, 404],
@@ -102,7 +110,8 @@ describe('os-services', () => {
 
   it('2.53 updates by uuid and refuses bad updates', async () => {
     const admin = cloud.adminToken;
-    const svc = (await nova(admin, 'GET', `/os-services?host=${HOST}`, undefined, '2.53')).body.services[0];
+    const svc = (await nova(admin, 'GET', `/os-services?host=${HOST}&binary=nova-compute`, undefined, '2.53')).body
+      .services[0];
     const upd = await nova(
       admin,
       'PUT',

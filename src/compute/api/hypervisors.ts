@@ -7,6 +7,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { hypervisorDetail, hypervisorSummary, type NodeWithService } from '../hypervisor-view.ts';
 import { nextLinks, pageAfter, parseLimit, queryValue } from '../list-paging.ts';
 import { enforceNova } from '../server-access.ts';
+import { instanceNameOf } from '../server-view.ts';
 
 type IdParams = { hypervisor_id: string };
 type PatternParams = { hypervisor_id: string };
@@ -51,7 +52,8 @@ export function hypervisorRoutes(app: ServiceApp, deps: ComputeDeps): void {
     host: string,
     servers: { uuid: string; display_name: string; host: string | null }[],
   ) => {
-    const mine = servers.filter((s) => s.host === host).map((s) => ({ name: s.display_name, uuid: s.uuid }));
+    // Nova names them by the hypervisor's instance name (OS-EXT-SRV-ATTR:instance_name), not the display name.
+    const mine = servers.filter((s) => s.host === host).map((s) => ({ name: instanceNameOf(s.uuid), uuid: s.uuid }));
     // Nova leaves the key out when the hypervisor runs nothing.
     if (mine.length) view.servers = mine;
     return view;
