@@ -88,8 +88,9 @@ export async function checkQuota(
     await checkUserLimits(deps, owner, delta);
   }
   const members = delta.server_group_members ?? 0;
-  if (members > 0 && owner.server_group_id) {
-    const used = await groupMemberCount(deps, owner.server_group_id);
+  if (members > 0) {
+    // Without the group's id only the request itself can be checked against the per-group limit.
+    const used = owner.server_group_id ? await groupMemberCount(deps, owner.server_group_id) : 0;
     if (over(limits.server_group_members, used, members)) throw forbidden('Quota exceeded, too many servers in group');
   }
 }
