@@ -31,6 +31,7 @@ describe('os-hosts (≤ 2.42)', () => {
     ]);
     assert.equal((await nova(admin, 'GET', '/os-hosts?zone=internal')).body.hosts.length, 2);
     assert.deepEqual((await nova(admin, 'GET', '/os-hosts?zone=elsewhere')).body.hosts, []);
+    assert.equal((await nova(admin, 'GET', '/os-hosts?zone=')).body.hosts.length, 3);
     const shown = await nova(admin, 'GET', `/os-hosts/${HOST}`);
     assert.equal(shown.status, 200);
     assert.deepEqual(
@@ -55,6 +56,7 @@ describe('os-hosts (≤ 2.42)', () => {
       ['update bad status', admin, `PUT /os-hosts/${HOST}`, { status: 'invalid' }, 400],
       ['update bad maintenance', admin, `PUT /os-hosts/${HOST}`, { maintenance_mode: 'invalid' }, 400],
       ['update nothing', admin, `PUT /os-hosts/${HOST}`, {}, 400],
+      ['update nulls', admin, `PUT /os-hosts/${HOST}`, { status: null, maintenance_mode: null }, 400],
       ['update unknown host', admin, 'PUT /os-hosts/nohost', { status: 'enable' }, 404],
       ['startup unknown', admin, 'GET /os-hosts/nohost/startup', undefined, 404],
       ['shutdown unknown', admin, 'GET /os-hosts/nohost/shutdown', undefined, 404],

@@ -8,11 +8,11 @@ import { queryValue } from '../list-paging.ts';
 import { enforceNova } from '../server-access.ts';
 import type { FlavorSnapshot } from '../tables.ts';
 
+const EnableDisable = Type.Union(
+  ['enable', 'disable', 'Enable', 'Disable', 'ENABLE', 'DISABLE'].map((v) => Type.Literal(v)),
+);
 const HostUpdate = Type.Object(
-  {
-    status: Type.Optional(Type.Union([Type.Literal('enable'), Type.Literal('disable')])),
-    maintenance_mode: Type.Optional(Type.Union([Type.Literal('enable'), Type.Literal('disable')])),
-  },
+  { status: Type.Optional(EnableDisable), maintenance_mode: Type.Optional(EnableDisable) },
   { additionalProperties: false },
 );
 type HostUpdate = Static<typeof HostUpdate>;
@@ -44,7 +44,8 @@ export function hostRoutes(app: ServiceApp, deps: ComputeDeps): void {
   app.get('/v2.1/os-hosts', async (req) => {
     gone(req);
     enforceNova(req, 'os_compute_api:os-hosts:list', {});
-    const zone = queryValue((req.query as Record<string, unknown>).zone);
+    // A blank zone lists every host, as Nova does.
+    const zone = queryValue((req.query as Record<string, unknown>).zone) || undefined;
     const services = await deps.db.selectFrom('compute_services').selectAll().orderBy('host').execute();
     const zones = await hostZones(deps);
     const hosts = services
@@ -107,7 +108,7 @@ export function hostRoutes(app: ServiceApp, deps: ComputeDeps): void {
       const service = await computeService(req.params.host_name);
       if (body.maintenance_mode !== undefined)
         throw notImplemented('Virt driver does not implement host maintenance mode.');
-      const disabled = body.status === 'disable';
+      const disabled = body.status?.toLowerCase() === 'disable';
       await deps.db
         .updateTable('compute_services')
         .set({ disabled: disabled ? 1 : 0, disabled_reason: null, updated_at: new Date().toISOString() })
