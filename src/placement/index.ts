@@ -12,7 +12,7 @@ import { usageRoutes } from './api/usages.ts';
 import { versionRoutes } from './api/versions.ts';
 import type { PlacementDeps } from './deps.ts';
 import { placementErrorBody } from './errors.ts';
-import { MAX_VERSION, MIN_VERSION, negotiatePlacementVersion } from './microversion.ts';
+import { checkAccept, MAX_VERSION, MIN_VERSION, negotiatePlacementVersion } from './microversion.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import { placementPolicies } from './policies.ts';
 import type { PlacementDb } from './tables.ts';
@@ -46,7 +46,10 @@ export const placement: ServiceModule = {
     const deps: PlacementDeps = { db: ctx.db as PlacementDb, dbKind: ctx.dbKind, config: ctx.config, log: ctx.log };
     return {
       routes: (app) => {
-        app.addHook('onRequest', async (req, reply) => negotiatePlacementVersion(req, reply));
+        app.addHook('onRequest', async (req, reply) => {
+          negotiatePlacementVersion(req, reply);
+          checkAccept(req);
+        });
         app.addHook('onSend', addRequestIdAndCacheHeaders);
         for (const register of ROUTES) register(app, deps);
       },

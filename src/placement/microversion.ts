@@ -70,6 +70,18 @@ function requestedVersion(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/**
+ * Placement answers only JSON: a GET whose Accept admits neither application/json nor a wildcard is 406, as its
+ * `check_accept` decorator answers.
+ */
+export function checkAccept(req: FastifyRequest): void {
+  const accept = req.headers.accept;
+  if (req.method !== 'GET' || !accept) return;
+  const types = accept.split(',').map((t) => t.split(';')[0].trim().toLowerCase());
+  if (!types.some((t) => t === 'application/json' || t === 'application/*' || t === '*/*' || t === ''))
+    throw new PlacementError(406, 'Only application/json is provided');
+}
+
 /** Routes a microversion does not have yet answer 404, as Placement's version-aware router does. */
 export function requireVersion(req: FastifyRequest, v: string): void {
   if (!req.placementVersion.atLeast(v)) throw new PlacementError(404, 'The resource could not be found.');

@@ -62,6 +62,23 @@ describe('placement: version document, microversions, resource providers', () =>
     // Routes added later answer 404 at earlier versions.
     assert.equal((await pl('GET', '/traits', { version: '1.5' })).status, 404);
     assert.equal((await pl('GET', '/traits', { version: '1.6' })).status, 200);
+    const html = await cloud.call('GET', '/placement/resource_providers', {
+      token: cloud.adminToken,
+      headers: { accept: 'text/html' },
+    });
+    assert.equal(html.status, 406);
+    const json = await cloud.call('GET', '/placement/resource_providers', {
+      token: cloud.adminToken,
+      headers: { accept: 'text/html, application/json;q=0.9' },
+    });
+    assert.equal(json.status, 200);
+    const form = await cloud.call('POST', '/placement/resource_providers', {
+      token: cloud.adminToken,
+      raw: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(form.status, 415);
+    assert.equal(form.body.errors[0].status, 415);
     const noToken = await cloud.call('GET', '/placement/resource_providers');
     assert.equal(noToken.status, 401);
     assert.equal(noToken.body.errors[0].status, 401);
