@@ -106,6 +106,7 @@ test('server diagnostics, remote consoles, usage and migrations of a booted serv
     assert.deepEqual(empty.body, { tenant_usage: {} });
     assert.equal((await f.compute('GET', `/os-simple-tenant-usage?start=${end}&end=${start}`)).status, 400);
     assert.equal((await f.compute('GET', '/os-simple-tenant-usage?start=yesterday')).status, 400);
+    assert.equal((await f.compute('GET', `/os-simple-tenant-usage/?start=${start}&end=${end}`)).status, 404);
     assert.equal((await f.compute('GET', '/os-simple-tenant-usage', { token: bob.token })).status, 403);
     const paged = await f.compute('GET', `/os-simple-tenant-usage?start=${start}&end=${end}&limit=1`, { mv: '2.40' });
     assert.equal(paged.body.tenant_usages.length, 1);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ServiceApp } from '../../core/http/service.ts';
 import type { ComputeDeps } from '../deps.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { nextLinks, pageAfter, parseLimit, queryValue } from '../list-paging.ts';
 import { enforceNova } from '../server-access.ts';
 import { parseUsageTime, type ServerUsage, serverUsage, tenantUsage } from '../tenant-usage.ts';
@@ -39,6 +39,8 @@ export function simpleTenantUsageRoutes(app: ServiceApp, deps: ComputeDeps): voi
   };
 
   app.get('/v2.1/os-simple-tenant-usage', async (req) => {
+    // `/os-simple-tenant-usage/` is a show with an empty tenant id in Nova's router: 404, not the list.
+    if (req.url.split('?')[0].endsWith('/')) throw notFound('The resource could not be found.');
     const auth = req.ctx.requireAuth();
     enforceNova(req, 'os_compute_api:os-simple-tenant-usage:list', { project_id: auth.projectId });
     const { start, end, query } = range(req);
