@@ -50,3 +50,20 @@ test('a server boots to ACTIVE with addresses, is listed, updated and deleted', 
   assert.equal(del.status, 204);
   await f.waitFor(s.id, 'DELETED');
 });
+
+test('addFixedIp / removeFixedIp (before 2.44) change the addresses of the server', async (t) => {
+  const f = await serverFixture(t);
+  const uuid = await f.boot();
+  const before = await f.waitFor(uuid, 'ACTIVE');
+  assert.equal(before.addresses.private.length, 1);
+  const add = await f.compute('POST', `/servers/${uuid}/action`, { body: { addFixedIp: { networkId: f.networkId } } });
+  assert.equal(add.status, 202, JSON.stringify(add.body));
+  const more = (await f.compute('GET', `/servers/${uuid}/ips`)).body.addresses.private;
+  assert.equal(more.length, 2);
+  const added = more.find((a: { addr: string }) => a.addr !== before.addresses.private[0].addr).addr;
+  const remove = await f.compute('POST', `/servers/${uuid}/action`, { body: { removeFixedIp: { address: added } } });
+  assert.equal(remove.status, 202, JSON.stringify(remove.body));
+  assert.equal((await f.compute('GET', `/servers/${uuid}/ips`)).body.addresses.private.length, 1);
+  const gone = await f.compute('POST', `/servers/${uuid}/action`, { mv: '2.44', body: { addFixedIp: { networkId: f.networkId } } });
+  assert.equal(gone.status, 404);
+});

@@ -3,6 +3,7 @@ import type { ComputeDeps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import { backupActions } from '../server-action-backup.ts';
 import { type ActionSpec, runAction } from '../server-action-context.ts';
+import { fixedIpActions } from '../server-action-fixed-ips.ts';
 import { imageActions } from '../server-action-images.ts';
 import { miscActions } from '../server-action-misc.ts';
 import { powerActions } from '../server-action-power.ts';
@@ -16,6 +17,7 @@ const ACTIONS: Record<string, ActionSpec> = {
   ...resizeActions,
   ...rebuildActions,
   ...miscActions,
+  ...fixedIpActions,
 };
 
 /** POST /v2.1/servers/{id}/action: the body's one key names the action (`{"reboot": {"type": "HARD"}}`). */

@@ -70,6 +70,8 @@ export const serverPolicies: readonly PolicyRule[] = [
   readerRule('os_compute_api:ips:show'),
   memberRule('os_compute_api:os-deferred-delete:restore'),
   memberRule('os_compute_api:os-deferred-delete:force'),
+  memberRule('os_compute_api:os-multinic:add'),
+  memberRule('os_compute_api:os-multinic:remove'),
   readerRule('os_compute_api:os-server-password:show'),
   memberRule('os_compute_api:os-server-password:clear'),
 ];
