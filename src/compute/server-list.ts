@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ComputeDeps } from './deps.ts';
 import { badRequest, forbidden } from './errors.ts';
 import { vmStatesOf } from './instance-state.ts';
+import { tagsOf } from './instance-store.ts';
 import { nextLinks, pageAfter, parseLimit, queryValue } from './list-paging.ts';
 import { enforceNova, type ServerCaller, serverCallerOf } from './server-access.ts';
 import { idOfRef } from './server-create-input.ts';
@@ -313,9 +314,11 @@ async function filterByTags(deps: ComputeDeps, rows: InstanceRow[], q: Query): P
   const not = lists('not-tags');
   const notAny = lists('not-tags-any');
   if (!tags && !any && !not && !notAny) return rows;
-  const all = await deps.db.selectFrom('instance_tags').selectAll().execute();
-  const byInstance = new Map<string, Set<string>>();
-  for (const t of all) byInstance.set(t.instance_uuid, (byInstance.get(t.instance_uuid) ?? new Set()).add(t.tag));
+  const tagged = await tagsOf(
+    deps.db,
+    rows.map((r) => r.uuid),
+  );
+  const byInstance = new Map([...tagged].map(([uuid, list]) => [uuid, new Set(list)]));
   return rows.filter((r) => {
     const mine = byInstance.get(r.uuid) ?? new Set<string>();
     if (tags && !tags.every((t) => mine.has(t))) return false;
