@@ -67,24 +67,20 @@ export async function ensureServiceCredentials(config: Config): Promise<{
 }
 
 /**
- * The credentials a service logs in with: the configured ones, else the all-in-one's file. The all-in-one
- * starts its services before it bootstraps Identity (which writes the file), so a first call waits for it a
- * little instead of failing.
+ * The credentials a service logs in with: the configured ones, else the all-in-one's file. It does not wait for
+ * the file: the all-in-one starts its services (whose start may await a first call) before it bootstraps
+ * Identity and saves the file, so a call that early fails and is retried by its caller.
  */
-export async function serviceCredentials(config: Config, waitMs = 10_000): Promise<ServiceCredentials> {
+export async function serviceCredentials(config: Config): Promise<ServiceCredentials> {
   const { user, password, project } = config.serviceAuth;
   if (password) return { user, password, project };
-  const until = Date.now() + waitMs;
-  for (;;) {
-    const doc = await readDoc(config.dataDir);
-    const stored = doc?.users[user];
-    if (stored) return { user, password: stored, project: doc?.project ?? project };
-    if (Date.now() >= until)
-      throw new Error(
-        `no password for service user ${user} (serviceAuth.password or ${serviceCredentialsFile(config.dataDir)})`,
-      );
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const doc = await readDoc(config.dataDir);
+  const stored = doc?.users[user];
+  if (!stored)
+    throw new Error(
+      `no password for service user ${user} yet (serviceAuth.password or ${serviceCredentialsFile(config.dataDir)})`,
+    );
+  return { user, password: stored, project: doc?.project ?? project };
 }
 
 /** The Identity endpoint services log in at. */
