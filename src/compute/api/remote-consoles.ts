@@ -1,10 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { AgentMethod } from '../agent/rpc.ts';
-import { issueConsoleToken } from '../console-tokens.ts';
+import { issueConsoleToken, validateConsoleToken } from '../console-tokens.ts';
 import type { ComputeDeps } from '../deps.ts';
 import type { ConsoleEndpoint } from '../drivers/hypervisor.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { badRequest, notFound, notImplemented } from '../errors.ts';
 import { visibleInstanceOr404 } from '../instance-store.ts';
 import { enforceNova, instanceTarget, serverCallerOf } from '../server-access.ts';
 
@@ -44,6 +44,14 @@ export async function openConsole(
 
 /** POST /servers/{id}/remote-consoles (2.6+); the ≤ 2.5 actions are in server-action-consoles.ts. */
 export function remoteConsoleRoutes(app: ServiceApp, deps: ComputeDeps): void {
+  // Where the URLs point. The token is the credential (browsers send no X-Auth-Token); until the WebSocket proxy
+  // lands with the real driver a valid token answers 501, anything else 404.
+  app.get<{ Params: { token: string } }>('/console/:token', { config: { public: true } }, async (req) => {
+    if (!(await validateConsoleToken(deps.db, req.params.token)))
+      throw notFound('The console token is invalid or expired.');
+    throw notImplemented('The console proxy is not available with this hypervisor driver.');
+  });
+
   app.post<{ Params: ServerParams; Body: RemoteConsole }>(
     '/v2.1/servers/:server_id/remote-consoles',
     { schema: { body: RemoteConsole } },
