@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Subscription } from '../core/bus/bus.ts';
 import {
   type ActionEvent,
@@ -22,7 +23,7 @@ import { finishEvent, startEvent } from './instance-actions-store.ts';
 import { casInstance, liveInstance } from './instance-cas.ts';
 import { finalizeDelete, forgetAdminPass } from './instance-finalize.ts';
 import { buildInstanceSpec } from './instance-spec.ts';
-import { afterMoveUpdate, hostMayReport } from './migration-flow.ts';
+import { hostMayReport, planMoveUpdate } from './migration-flow.ts';
 import { actionOfEvent, notifyInstance } from './notifications.ts';
 import type { InstanceRow } from './tables.ts';
 
@@ -60,11 +61,13 @@ function workerPool(size: number) {
  */
 export function serveComputeAgents(deps: ComputeDeps): Subscription {
   const placementReported = new Map<string, string>();
-  const retries = new Map<string, NodeJS.Timeout>();
+  const pendingReports = new Map<string, { report: StateReport; uuid: string }>();
+  const reporting = new Map<string, Promise<void>>();
   const warned = new Set<string>();
   const builds = workerPool(BUILD_WORKERS);
   let stopped = false;
 
+  /** Reports the host to Placement when what it reports changed; throws when Placement did not take it. */
   async function reportToPlacement(report: StateReport, uuid: string): Promise<void> {
     const host = {
       uuid,
@@ -76,25 +79,39 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
     const signature = JSON.stringify(host);
     // Only what changed goes to Placement, so a heartbeat stays a couple of local writes.
     if (placementReported.get(report.host) === signature) return;
-    try {
-      await deps.placement.reportHost(host);
-      placementReported.set(report.host, signature);
-      warned.delete(report.host);
-    } catch (err) {
-      // Expected for a moment at start (the service user is made after the listener is up): warn once per host.
-      const level = warned.has(report.host) ? 'debug' : 'warn';
-      warned.add(report.host);
-      deps.log[level]({ err, host: report.host }, 'compute host inventory not reported to placement; retrying');
-      clearTimeout(retries.get(report.host));
-      if (!stopped)
-        retries.set(
-          report.host,
-          setTimeout(() => {
-            retries.delete(report.host);
-            reportToPlacement(report, uuid).catch(() => {});
-          }, PLACEMENT_RETRY_MS),
-        );
-    }
+    await deps.placement.reportHost(host);
+    placementReported.set(report.host, signature);
+    warned.delete(report.host);
+  }
+
+  /**
+   * The heartbeat never waits for Placement (a slow or not yet reachable Placement must not make the host look
+   * down): each host has one reporting loop that sends its newest report and retries until Placement takes it.
+   */
+  function queuePlacementReport(report: StateReport, uuid: string): void {
+    pendingReports.set(report.host, { report, uuid });
+    if (reporting.has(report.host)) return;
+    const loop = (async () => {
+      while (!stopped) {
+        const next = pendingReports.get(report.host);
+        if (!next) return;
+        pendingReports.delete(report.host);
+        try {
+          await reportToPlacement(next.report, next.uuid);
+        } catch (err) {
+          // Expected for a moment at start (the service user is made after the listener is up): warn once.
+          const level = warned.has(report.host) ? 'debug' : 'warn';
+          warned.add(report.host);
+          deps.log[level]({ err, host: report.host }, 'compute host inventory not reported to placement; retrying');
+          if (!pendingReports.has(report.host)) pendingReports.set(report.host, next);
+          await sleep(PLACEMENT_RETRY_MS);
+        }
+      }
+    })();
+    reporting.set(
+      report.host,
+      loop.finally(() => reporting.delete(report.host)),
+    );
   }
 
   async function instanceUpdate(u: InstanceUpdate): Promise<{ ok: boolean }> {
@@ -102,6 +119,8 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
     if (!before) return { ok: false };
     // A host that lost the instance (rescheduled elsewhere, moved) must not overwrite what the new one reports.
     if (!(await hostMayReport(deps.db, before, u.host))) return { ok: false };
+    // The compare-and-set below settles races; this early look keeps a stale report from moving allocations.
+    if (u.expected_task_state && !u.expected_task_state.includes(before.task_state)) return { ok: false };
     const patch: Partial<InstanceRow> = {};
     if (u.vm_state !== undefined) patch.vm_state = u.vm_state;
     if ('task_state' in u) patch.task_state = u.task_state ?? null;
@@ -116,6 +135,13 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
       patch.node = null;
     }
     if (u.fault) patch.fault = JSON.stringify({ ...u.fault, created: new Date().toISOString() });
+    const move = await planMoveUpdate(deps, before, u);
+    Object.assign(patch, move?.patch);
+    // Allocations settle before the new state is visible (a client that sees SHELVED_OFFLOADED or a reverted
+    // ACTIVE server and then asks Placement finds what that state means).
+    await move?.beforeCommit?.();
+    if (u.offloaded)
+      await deps.placement.release(u.uuid).catch((err) => deps.log.warn({ err }, 'release after offload failed'));
     if (!(await casInstance(deps.db, u.uuid, u.expected_task_state, patch))) return { ok: false };
     const after = { ...before, ...patch };
     if (patch.vm_state !== undefined || 'task_state' in patch)
@@ -129,9 +155,7 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
       return { ok: true };
     }
     if (before.vm_state === 'building' && u.vm_state && u.vm_state !== 'building') forgetAdminPass(u.uuid);
-    if (u.offloaded)
-      await deps.placement.release(u.uuid).catch((err) => deps.log.warn({ err }, 'release after offload failed'));
-    await afterMoveUpdate(deps, before, u);
+    await move?.afterCommit?.();
     return { ok: true };
   }
 
@@ -192,7 +216,7 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
         [ServerMethod.reportState]: async (payload) => {
           const report = payload as StateReport;
           const uuid = await recordHostReport(deps, report);
-          await reportToPlacement(report, uuid);
+          queuePlacementReport(report, uuid);
           return { ok: true };
         },
         [ServerMethod.instanceUpdate]: (payload) => instanceUpdate(payload as InstanceUpdate),
@@ -229,7 +253,6 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
   return {
     unsubscribe() {
       stopped = true;
-      for (const t of retries.values()) clearTimeout(t);
       for (const s of subs) s.unsubscribe();
     },
   };

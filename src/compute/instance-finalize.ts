@@ -15,8 +15,23 @@ export const MIGRATION_DONE = ['confirmed', 'reverted', 'error', 'failed', 'comp
 export async function finalizeDelete(deps: ComputeDeps, uuid: string): Promise<boolean> {
   const row = await liveInstance(deps.db, uuid);
   if (!row) return false;
+  // Claims and ports go first, as Nova's delete does: once the server answers 404 nothing of it is left.
+  const open = await deps.db
+    .selectFrom('instance_migrations')
+    .select('uuid')
+    .where('instance_uuid', '=', uuid)
+    .where('status', 'not in', MIGRATION_DONE)
+    .execute();
+  for (const consumer of [uuid, ...open.map((m) => m.uuid)])
+    await deps.placement
+      .release(consumer)
+      .catch((err) => deps.log.warn({ err, instance: uuid, consumer }, 'releasing allocations failed'));
+  const info = parseJson<NetworkInfo>(row.info_cache, []);
+  await deps.network
+    .deallocatePorts(uuid, info)
+    .catch((err) => deps.log.warn({ err, instance: uuid }, 'releasing ports failed'));
   const now = new Date().toISOString();
-  const migrations = await deps.db.transaction().execute(async (tx) => {
+  const marked = await deps.db.transaction().execute(async (tx) => {
     const res = await tx
       .updateTable('instances')
       .set({
@@ -31,34 +46,19 @@ export async function finalizeDelete(deps: ComputeDeps, uuid: string): Promise<b
       .where('uuid', '=', uuid)
       .where('deleted', '=', 0)
       .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return undefined;
+    if (Number(res.numUpdatedRows) === 0) return false;
     await tx.deleteFrom('server_group_members').where('instance_uuid', '=', uuid).execute();
     await finishAction(tx, uuid, 'delete');
-    const open = await tx
-      .selectFrom('instance_migrations')
-      .select('uuid')
+    await tx
+      .updateTable('instance_migrations')
+      .set({ status: 'error', updated_at: now })
       .where('instance_uuid', '=', uuid)
       .where('status', 'not in', MIGRATION_DONE)
       .execute();
-    if (open.length)
-      await tx
-        .updateTable('instance_migrations')
-        .set({ status: 'error', updated_at: now })
-        .where('instance_uuid', '=', uuid)
-        .where('status', 'not in', MIGRATION_DONE)
-        .execute();
-    return open.map((m) => m.uuid);
+    return true;
   });
-  if (!migrations) return false;
+  if (!marked) return false;
   forgetAdminPass(uuid);
-  for (const consumer of [uuid, ...migrations])
-    await deps.placement
-      .release(consumer)
-      .catch((err) => deps.log.warn({ err, instance: uuid, consumer }, 'releasing allocations failed'));
-  const info = parseJson<NetworkInfo>(row.info_cache, []);
-  await deps.network
-    .deallocatePorts(uuid, info)
-    .catch((err) => deps.log.warn({ err, instance: uuid }, 'releasing ports failed'));
   await notifyInstance(deps.bus, 'delete', 'end', {
     ...row,
     vm_state: 'deleted',

@@ -90,94 +90,96 @@ const rebind = (deps: ComputeDeps, uuid: string, host: string) =>
     return undefined;
   });
 
+/** What an accepted update of a move changes: more columns in the same write, and work around it. */
+export interface MovePlan {
+  /** Written with the agent's update, so the state and the flavor/host a client sees change together. */
+  patch: Partial<InstanceRow>;
+  /** Placement first: once the state is visible the allocations are already the final ones. */
+  beforeCommit?: () => Promise<void>;
+  /** The next cast of the chain and the migration's status. */
+  afterCommit?: () => Promise<void>;
+}
+
 /**
- * What the server does after an agent's accepted update moves a resize, revert, confirm or live migration
- * along (docs/plans/compute-agent-transitions.md): the next cast of the chain, the migration's status, and the
- * allocations held by the instance and by the migration.
+ * What the server does when an agent's update moves a resize, revert, confirm or live migration along
+ * (docs/plans/compute-agent-transitions.md): the next cast of the chain, the migration's status, the flavor,
+ * and the allocations held by the instance and by the migration.
  */
-export async function afterMoveUpdate(deps: ComputeDeps, before: InstanceRow, u: InstanceUpdate): Promise<void> {
-  const m = await currentMigration(deps.db, before.uuid);
-  if (!m) return;
-  const row = await liveInstance(deps.db, before.uuid);
-  if (!row) return;
-  const prev = before.task_state;
-  const wasStopped = before.vm_state === 'stopped';
+export async function planMoveUpdate(
+  deps: ComputeDeps,
+  row: InstanceRow,
+  u: InstanceUpdate,
+): Promise<MovePlan | undefined> {
+  const m = await currentMigration(deps.db, row.uuid);
+  if (!m) return undefined;
+  const prev = row.task_state;
+  const status = (s: string) => () => setMigrationStatus(deps.db, m.id, s);
 
   if (u.task_state === 'resize_migrated') {
     // Source done: the destination starts it with the new flavor.
     const flavor =
       (await newFlavorOf(deps.db, row.uuid)) ?? parseJson<FlavorSnapshot | undefined>(row.flavor, undefined);
-    await casInstance(deps.db, row.uuid, ['resize_migrated'], { flavor: JSON.stringify(flavor) });
-    await setMigrationStatus(deps.db, m.id, 'post-migrating');
-    if (m.dest_compute && m.dest_compute !== m.source_compute) await rebind(deps, row.uuid, m.dest_compute);
-    const fresh = (await liveInstance(deps.db, row.uuid)) ?? row;
-    await castMove(
-      deps,
-      fresh,
-      m.dest_compute ?? '',
-      AgentMethod.finishResize,
-      {
-        migration_uuid: m.uuid,
-        source_host: m.source_compute,
-        dest_node: m.dest_node,
-        was_stopped: wasStopped,
+    return {
+      patch: { flavor: JSON.stringify(flavor) },
+      afterCommit: async () => {
+        await setMigrationStatus(deps.db, m.id, 'post-migrating');
+        if (m.dest_compute && m.dest_compute !== m.source_compute) await rebind(deps, row.uuid, m.dest_compute);
+        const fresh = (await liveInstance(deps.db, row.uuid)) ?? row;
+        const args = {
+          migration_uuid: m.uuid,
+          source_host: m.source_compute,
+          dest_node: m.dest_node,
+          was_stopped: row.vm_state === 'stopped',
+        };
+        await castMove(deps, fresh, m.dest_compute ?? '', AgentMethod.finishResize, args, flavor, m);
       },
-      flavor,
-      m,
-    );
-    return;
+    };
   }
-  if (u.vm_state === 'resized') {
-    await setMigrationStatus(deps.db, m.id, 'finished');
-    return;
-  }
-  if (prev === 'resize_reverting' && u.vm_state === undefined && u.task_state === undefined) {
+  if (u.vm_state === 'resized') return { patch: {}, afterCommit: status('finished') };
+  const bareReport = u.vm_state === undefined && u.task_state === undefined && u.power_state === undefined;
+  if (prev === 'resize_reverting' && bareReport && u.expected_task_state?.includes('resize_reverting')) {
     // The destination dropped its copy: the source goes back to the old flavor.
     const old = parseJson<FlavorSnapshot | undefined>(row.old_flavor, undefined);
-    if (m.source_compute && m.source_compute !== m.dest_compute) await rebind(deps, row.uuid, m.source_compute);
-    await setMigrationStatus(deps.db, m.id, 'reverting');
-    await castMove(
-      deps,
-      row,
-      m.source_compute ?? '',
-      AgentMethod.finishRevertResize,
-      {
-        migration_uuid: m.uuid,
-        was_stopped: row.power_state === 4,
-        old_flavor: old ? flavorSpecOf(old) : undefined,
+    return {
+      patch: {},
+      afterCommit: async () => {
+        if (m.source_compute && m.source_compute !== m.dest_compute) await rebind(deps, row.uuid, m.source_compute);
+        await setMigrationStatus(deps.db, m.id, 'reverting');
+        const args = {
+          migration_uuid: m.uuid,
+          was_stopped: row.power_state === 4,
+          old_flavor: old ? flavorSpecOf(old) : undefined,
+        };
+        await castMove(deps, row, m.source_compute ?? '', AgentMethod.finishRevertResize, args, old, m);
       },
-      old,
-      m,
-    );
-    return;
+    };
   }
-  if (u.task_state !== null) return;
-  if (prev === 'resize_reverting') {
-    await casInstance(deps.db, row.uuid, undefined, { flavor: row.old_flavor ?? row.flavor, old_flavor: null });
-    await undoMigrationClaim(deps, row, m);
-    await setMigrationStatus(deps.db, m.id, 'reverted');
-  } else if (prev === 'resize_confirming') {
-    await casInstance(deps.db, row.uuid, undefined, { old_flavor: null });
-    await deps.placement.release(m.uuid).catch((err) => deps.log.warn({ err }, 'releasing the migration failed'));
-    await setMigrationStatus(deps.db, m.id, 'confirmed');
-  } else if (prev === 'migrating' && m.migration_type === 'live-migration') {
-    if (u.new_host) {
-      await deps.placement.release(m.uuid).catch((err) => deps.log.warn({ err }, 'releasing the migration failed'));
-      await setMigrationStatus(deps.db, m.id, 'completed');
-    } else {
-      await undoMigrationClaim(deps, row, m);
-      await setMigrationStatus(deps.db, m.id, 'error');
-    }
-  } else if (prev && ['resize_prep', 'resize_migrating', 'resize_migrated', 'resize_finish'].includes(prev)) {
+  if (u.task_state !== null) return undefined;
+  const release = () =>
+    deps.placement.release(m.uuid).catch((err) => deps.log.warn({ err }, 'releasing the migration failed'));
+  if (prev === 'resize_reverting')
+    return {
+      patch: { flavor: row.old_flavor ?? row.flavor, old_flavor: null },
+      beforeCommit: () => undoMigrationClaim(deps, row, m),
+      afterCommit: status('reverted'),
+    };
+  if (prev === 'resize_confirming')
+    return { patch: { old_flavor: null }, beforeCommit: release, afterCommit: status('confirmed') };
+  if (prev === 'migrating' && m.migration_type === 'live-migration')
+    return u.new_host
+      ? { patch: {}, beforeCommit: release, afterCommit: status('completed') }
+      : { patch: {}, beforeCommit: () => undoMigrationClaim(deps, row, m), afterCommit: status('error') };
+  if (prev && ['resize_prep', 'resize_migrating', 'resize_migrated', 'resize_finish'].includes(prev))
     // The resize failed on one of its hosts: the instance stays on the source with its old flavor.
-    const old = row.old_flavor ?? row.flavor;
-    await casInstance(deps.db, row.uuid, undefined, {
-      flavor: old,
-      old_flavor: null,
-      host: m.source_compute ?? row.host,
-      node: m.source_node ?? row.node,
-    });
-    await undoMigrationClaim(deps, row, m);
-    await setMigrationStatus(deps.db, m.id, 'error');
-  }
+    return {
+      patch: {
+        flavor: row.old_flavor ?? row.flavor,
+        old_flavor: null,
+        host: m.source_compute ?? row.host,
+        node: m.source_node ?? row.node,
+      },
+      beforeCommit: () => undoMigrationClaim(deps, row, m),
+      afterCommit: status('error'),
+    };
+  return undefined;
 }
