@@ -93,7 +93,7 @@ export async function createServers(
         );
 
   const count = await countWithinQuota(deps, target, input, flavor);
-  if (group) await checkQuota(deps, target, { server_group_members: count });
+  if (group) await checkQuota(deps, { ...target, server_group_id: group.id }, { server_group_members: count });
 
   const extraSpecs = (await extraSpecsOf(deps.db, [flavor.internal_id])).get(flavor.internal_id) ?? {};
   const snapshot: FlavorSnapshot = {
