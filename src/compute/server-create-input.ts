@@ -126,6 +126,7 @@ function networksOf(value: unknown, maxCount: number): NetworkRequest | undefine
     }
     if (n.fixed_ip !== undefined) {
       if (isIP(n.fixed_ip) === 0) throw badRequest(`Invalid fixed IP address (${n.fixed_ip})`);
+      if (maxCount > 1) throw badRequest('max_count cannot be greater than 1 if an fixed_ip is specified.');
       entry.fixed_ip = n.fixed_ip;
     }
     if (n.tag !== undefined) entry.tag = n.tag;
