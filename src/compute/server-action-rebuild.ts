@@ -9,7 +9,7 @@ import { checkQuota } from './quotas.ts';
 import { enforceNova } from './server-access.ts';
 import { type ActionCall, type ActionSpec, actRequest } from './server-action-context.ts';
 import { imageFor, imagePropertiesOf } from './server-create.ts';
-import { idOfRef } from './server-create-input.ts';
+import { canonicalIpv6, idOfRef } from './server-create-input.ts';
 import { assertValid, isUuidLike, MetadataSchema } from './server-create-schema.ts';
 import { renderServer } from './server-render.ts';
 import { flavorOf, TRUSTED_CERTS_KEY } from './server-view.ts';
@@ -72,7 +72,7 @@ async function rebuild(call: ActionCall) {
   const changes: Partial<InstanceRow> = { image_ref: image.id };
   if (b.name !== undefined) changes.display_name = b.name;
   if (b.accessIPv4 !== undefined) changes.access_ip_v4 = b.accessIPv4;
-  if (b.accessIPv6 !== undefined) changes.access_ip_v6 = b.accessIPv6;
+  if (b.accessIPv6 !== undefined) changes.access_ip_v6 = canonicalIpv6(b.accessIPv6);
   if (b['OS-DCF:diskConfig'] !== undefined) changes.disk_config = b['OS-DCF:diskConfig'];
   if ('description' in b) changes.display_description = b.description ?? null;
   if ('user_data' in b) changes.user_data = b.user_data ?? null;

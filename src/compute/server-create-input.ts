@@ -74,7 +74,7 @@ export function parseCreateInput(body: any): CreateInput {
     securityGroups: [...new Set<string>((s.security_groups ?? []).map((g: { name: string }) => g.name))],
     diskConfig: s['OS-DCF:diskConfig'] ?? 'MANUAL',
     accessIPv4: s.accessIPv4 ?? null,
-    accessIPv6: s.accessIPv6 ?? null,
+    accessIPv6: s.accessIPv6 === undefined ? null : canonicalIpv6(s.accessIPv6),
     availabilityZone: az,
     forcedHost: host,
     forcedNode: node,
@@ -150,4 +150,13 @@ export function sanitizeHostname(name: string, fallback: string): string {
     .toLowerCase();
   h = h.replace(/^[.-]+|[.-]+$/g, '');
   return h || fallback;
+}
+
+/** Nova keeps accessIPv6 as an address object, so it answers the compressed form ('::babe:dc0c:1602'). */
+export function canonicalIpv6(address: string): string {
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address;
+  }
 }

@@ -6,6 +6,7 @@ import { badRequest } from './errors.ts';
 import { updateInstance, visibleInstanceOr404 } from './instance-store.ts';
 import type { Microversion } from './microversion.ts';
 import { enforceNova, instanceTarget, serverCallerOf } from './server-access.ts';
+import { canonicalIpv6 } from './server-create-input.ts';
 import { assertValid } from './server-create-schema.ts';
 import type { InstanceRow } from './tables.ts';
 
@@ -53,7 +54,7 @@ export async function updateServer(req: FastifyRequest, deps: ComputeDeps, uuid:
     changes.display_name = name;
   }
   if (s.accessIPv4 !== undefined) changes.access_ip_v4 = s.accessIPv4;
-  if (s.accessIPv6 !== undefined) changes.access_ip_v6 = s.accessIPv6;
+  if (s.accessIPv6 !== undefined) changes.access_ip_v6 = canonicalIpv6(s.accessIPv6 as string);
   if (s['OS-DCF:diskConfig'] !== undefined) changes.disk_config = s['OS-DCF:diskConfig'] as string;
   if ('description' in s) changes.display_description = s.description ?? null;
   if (s.hostname !== undefined) changes.hostname = s.hostname as string;

@@ -44,11 +44,22 @@ test('create rejects bad input with Nova statuses and messages', async (t) => {
   await expect400({ networks: undefined }, undefined, '2.37');
   await expect400({ personality: [] }, undefined, '2.57');
   await expect400({ hostname: 'a b' }, undefined, '2.90');
-  const good = await create({ description: 'desc', tags: ['t1'] }, '2.52');
+  const good = await create(
+    {
+      description: 'desc',
+      tags: ['t1'],
+      accessIPv4: '1.1.1.1',
+      accessIPv6: '0000:0000:0000:0000:0000:babe:220.12.22.2',
+    },
+    '2.52',
+  );
   assert.equal(good.status, 202, JSON.stringify(good.body));
   const view = await f.compute('GET', `/servers/${good.body.server.id}`, { mv: '2.52' });
   assert.equal(view.body.server.description, 'desc');
   assert.deepEqual(view.body.server.tags, ['t1']);
+  // Nova answers the address it stored, in the compressed form.
+  assert.equal(view.body.server.accessIPv6, '::babe:dc0c:1602');
+  assert.equal(view.body.server.accessIPv4, '1.1.1.1');
   // Image, quota and policy come after the schema: a locked server cannot be deleted by its owner (admins may).
   const none = await create({ networks: 'none' }, '2.37');
   assert.equal(none.status, 202, JSON.stringify(none.body));
