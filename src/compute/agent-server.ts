@@ -142,7 +142,17 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
     await move?.beforeCommit?.();
     if (u.offloaded)
       await deps.placement.release(u.uuid).catch((err) => deps.log.warn({ err }, 'release after offload failed'));
-    if (!(await casInstance(deps.db, u.uuid, u.expected_task_state, patch))) return { ok: false };
+    const applied = await deps.db.transaction().execute(async (tx) => {
+      if (!(await casInstance(tx, u.uuid, u.expected_task_state, patch))) return false;
+      if (move?.migrationStatus)
+        await tx
+          .updateTable('instance_migrations')
+          .set({ status: move.migrationStatus.status, updated_at: new Date().toISOString() })
+          .where('id', '=', move.migrationStatus.id)
+          .execute();
+      return true;
+    });
+    if (!applied) return { ok: false };
     const after = { ...before, ...patch };
     if (patch.vm_state !== undefined || 'task_state' in patch)
       await notifyInstance(deps.bus, 'update', null, after, {

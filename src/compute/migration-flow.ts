@@ -96,7 +96,9 @@ export interface MovePlan {
   patch: Partial<InstanceRow>;
   /** Placement first: once the state is visible the allocations are already the final ones. */
   beforeCommit?: () => Promise<void>;
-  /** The next cast of the chain and the migration's status. */
+  /** The migration's new status, written in the same transaction as the update. */
+  migrationStatus?: { id: number; status: string };
+  /** The next cast of the chain. */
   afterCommit?: () => Promise<void>;
 }
 
@@ -113,7 +115,7 @@ export async function planMoveUpdate(
   const m = await currentMigration(deps.db, row.uuid);
   if (!m) return undefined;
   const prev = row.task_state;
-  const status = (s: string) => () => setMigrationStatus(deps.db, m.id, s);
+  const status = (s: string) => ({ id: m.id, status: s });
 
   if (u.task_state === 'resize_migrated') {
     // Source done: the destination starts it with the new flavor.
@@ -135,7 +137,7 @@ export async function planMoveUpdate(
       },
     };
   }
-  if (u.vm_state === 'resized') return { patch: {}, afterCommit: status('finished') };
+  if (u.vm_state === 'resized') return { patch: {}, migrationStatus: status('finished') };
   const bareReport = u.vm_state === undefined && u.task_state === undefined && u.power_state === undefined;
   if (prev === 'resize_reverting' && bareReport && u.expected_task_state?.includes('resize_reverting')) {
     // The destination dropped its copy: the source goes back to the old flavor.
@@ -161,14 +163,14 @@ export async function planMoveUpdate(
     return {
       patch: { flavor: row.old_flavor ?? row.flavor, old_flavor: null },
       beforeCommit: () => undoMigrationClaim(deps, row, m),
-      afterCommit: status('reverted'),
+      migrationStatus: status('reverted'),
     };
   if (prev === 'resize_confirming')
-    return { patch: { old_flavor: null }, beforeCommit: release, afterCommit: status('confirmed') };
+    return { patch: { old_flavor: null }, beforeCommit: release, migrationStatus: status('confirmed') };
   if (prev === 'migrating' && m.migration_type === 'live-migration')
     return u.new_host
-      ? { patch: {}, beforeCommit: release, afterCommit: status('completed') }
-      : { patch: {}, beforeCommit: () => undoMigrationClaim(deps, row, m), afterCommit: status('error') };
+      ? { patch: {}, beforeCommit: release, migrationStatus: status('completed') }
+      : { patch: {}, beforeCommit: () => undoMigrationClaim(deps, row, m), migrationStatus: status('error') };
   if (prev && ['resize_prep', 'resize_migrating', 'resize_migrated', 'resize_finish'].includes(prev))
     // The resize failed on one of its hosts: the instance stays on the source with its old flavor.
     return {
@@ -179,7 +181,7 @@ export async function planMoveUpdate(
         node: m.source_node ?? row.node,
       },
       beforeCommit: () => undoMigrationClaim(deps, row, m),
-      afterCommit: status('error'),
+      migrationStatus: status('error'),
     };
   return undefined;
 }

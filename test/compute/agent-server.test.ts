@@ -45,19 +45,26 @@ test('the server side of the agent RPC', async (t) => {
       });
       return res.body?.resource_providers?.[0];
     });
-    const inv = await cloud.call('GET', `/placement/resource_providers/${provider.uuid}/inventories`, {
-      token: cloud.adminToken,
-      headers: placement(),
+    const inv = await eventually('the inventory', async () => {
+      const res = await cloud.call('GET', `/placement/resource_providers/${provider.uuid}/inventories`, {
+        token: cloud.adminToken,
+        headers: placement(),
+      });
+      return res.body?.inventories?.VCPU ? res : undefined;
     });
     assert.equal(inv.body.inventories.VCPU.total, 8);
     assert.equal(inv.body.inventories.VCPU.allocation_ratio, 4);
     assert.equal(inv.body.inventories.MEMORY_MB.reserved, 512);
     assert.equal(inv.body.inventories.DISK_GB.total, 100);
-    const traits = await cloud.call('GET', `/placement/resource_providers/${provider.uuid}/traits`, {
-      token: cloud.adminToken,
-      headers: placement(),
+    // Placement hears of the host after the heartbeat returns (a slow Placement never delays heartbeats).
+    const traits = await eventually('the traits', async () => {
+      const res = await cloud.call('GET', `/placement/resource_providers/${provider.uuid}/traits`, {
+        token: cloud.adminToken,
+        headers: placement(),
+      });
+      return res.body?.traits?.length ? res.body.traits : undefined;
     });
-    assert.deepEqual(traits.body.traits.sort(), ['COMPUTE_NODE', 'CUSTOM_GHOST']);
+    assert.deepEqual(traits.sort(), ['COMPUTE_NODE', 'CUSTOM_GHOST']);
 
     // Same node, same provider; a changed inventory is reported again.
     await server(ServerMethod.reportState, report('ghost', 8192));
