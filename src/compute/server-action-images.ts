@@ -3,6 +3,7 @@ import { AgentMethod, type SnapshotArgs } from './agent/rpc.ts';
 import { badRequest, conflict } from './errors.ts';
 import { TaskState } from './instance-state.ts';
 import { systemMetadataOf } from './instance-store.ts';
+import { checkQuota } from './quotas.ts';
 import { enforceNova } from './server-access.ts';
 import {
   type ActionCall,
@@ -57,14 +58,16 @@ export async function createSnapshotRecord(
     if (!NOT_INHERITED.has(prop)) inherited[prop] = v;
   }
   const flavor = flavorOf(row);
+  // Nova's order: the base image's properties, then its own (image_type, instance_uuid, user_id), then the
+  // caller's metadata, which may override them (Tempest's snapshot test sets image_type itself).
   const body: Record<string, unknown> = {
     ...inherited,
-    ...metadata,
-    name,
     image_type: imageType,
     instance_uuid: row.uuid,
     user_id: call.caller.userId,
     base_image_ref: row.image_ref,
+    ...metadata,
+    name,
     disk_format: sys.image_disk_format ?? 'qcow2',
     container_format: sys.image_container_format ?? 'bare',
     min_ram: Number(sys.image_min_ram ?? 0),
@@ -81,6 +84,11 @@ async function createImage(call: ActionCall) {
     throw badRequest(`Invalid input for field/attribute name. Value: ${JSON.stringify(body.name)}.`);
   const metadata = (body.metadata ?? {}) as Record<string, string>;
   assertValid(metadataCheck, metadata);
+  await checkQuota(
+    call.deps,
+    { project_id: call.row.project_id, user_id: call.row.user_id },
+    { metadata_items: Object.keys(metadata).length },
+  );
   if (!call.row.image_ref)
     enforceNova(call.req, 'os_compute_api:servers:create_image:allow_volume_backed', {
       project_id: call.row.project_id,
