@@ -51,10 +51,13 @@ export function createInfoCacheRefresher(
   const refresh = async (uuid: string): Promise<NetworkInfo | undefined> => {
     const row = await deps.db
       .selectFrom('instances')
-      .select(['uuid', 'deleted'])
+      .select(['uuid', 'deleted', 'task_state'])
       .where('uuid', '=', uuid)
       .executeTakeFirst();
     if (!row || row.deleted) return undefined;
+    // While the conductor allocates a build's ports it saves their info itself: reading Networking for every
+    // port it creates would only repeat that (three calls per port in a burst of builds).
+    if (row.task_state === 'networking') return undefined;
     const info = await deps.network.networkInfo(uuid);
     await saveInfoCache(deps.db, uuid, info);
     return info;

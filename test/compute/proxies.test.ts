@@ -288,3 +288,15 @@ test('os-server-external-events (admin) answers per event; os-virtual-interfaces
     404,
   );
 });
+
+test("nova-network's removed APIs answer 410 Gone", async (t) => {
+  const { cloud } = await cloudWithClients(t);
+  for (const [method, path] of [
+    ['GET', '/os-fixed-ips/10.0.0.1'],
+    ['POST', '/os-fixed-ips/10.0.0.1/action'],
+    ['GET', '/os-floating-ips-bulk'],
+    ['GET', '/os-floating-ip-dns'],
+    ['GET', '/os-security-group-default-rules'],
+  ])
+    assert.equal((await cloud.call(method, `${C}${path}`, { token: cloud.adminToken })).status, 410, path);
+});

@@ -96,6 +96,15 @@ export function networksProxyRoutes(app: ServiceApp, deps: ComputeDeps): void {
   app.post('/v2.1/os-networks/add', goneAfterGate);
   app.post('/v2.1/os-networks/:id/action', goneAfterGate);
   app.delete('/v2.1/os-networks/:id', goneAfterGate);
+
+  // nova-network's other APIs: 410 Gone at every version, as Nova answers since it removed them.
+  const alwaysGone = async () => {
+    throw gone();
+  };
+  for (const base of ['/v2.1/os-fixed-ips', '/v2.1/os-floating-ips-bulk', '/v2.1/os-floating-ip-dns'])
+    for (const path of [base, `${base}/*`]) app.all(path, alwaysGone);
+  for (const path of ['/v2.1/os-security-group-default-rules', '/v2.1/os-security-group-default-rules/*'])
+    app.all(path, alwaysGone);
 }
 
 /** The first IPv4 subnet's CIDR of each network (else the first one's), by network id. */
