@@ -142,7 +142,11 @@ export const compute: ServiceModule = {
         subs = [];
       },
       routes: (app) => {
-        app.addHook('onRequest', async (req, reply) => negotiateMicroversion(req, reply));
+        app.addHook('onRequest', async (req, reply) => {
+          // Nova answers with its own request id header too; Tempest reads it from a create's answer.
+          reply.header('x-compute-request-id', req.id);
+          negotiateMicroversion(req, reply);
+        });
         for (const register of ROUTES) register(app, deps);
       },
       describe: () => [`compute: ${agents.describe()}`],
