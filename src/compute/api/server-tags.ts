@@ -8,6 +8,7 @@ import { enforceNova, instanceTarget, serverCallerOf } from '../server-access.ts
 const P = 'os_compute_api:os-server-tags';
 /** Nova's MAX_TAGS_PER_INSTANCE. */
 const MAX_TAGS = 50;
+const WRITABLE = ['active', 'paused', 'suspended', 'stopped'];
 
 interface Params {
   server_id: string;
@@ -21,14 +22,15 @@ function checkTag(tag: unknown): string {
   return tag;
 }
 
-async function serverFor(req: FastifyRequest, deps: ComputeDeps, uuid: string, rule: string, write: boolean) {
+/** What Nova names the write in its 409 ('update tag'), or false for a read. */
+async function serverFor(req: FastifyRequest, deps: ComputeDeps, uuid: string, rule: string, write: string | false) {
   if (req.microversion.atMost('2.25')) throw notFound('The resource could not be found.');
   const caller = serverCallerOf(req);
   const row = await visibleInstanceOr404(deps.db, caller, uuid);
   enforceNova(req, `${P}:${rule}`, instanceTarget(row));
-  // Nova edits tags only of servers that exist on a host or are settled (not while building).
-  if (write && row.vm_state === 'building')
-    throw conflict(`Cannot 'update tags' instance ${row.uuid} while it is in vm_state ${row.vm_state}`);
+  // Nova edits tags only of active, paused, suspended or stopped servers.
+  if (write && !WRITABLE.includes(row.vm_state))
+    throw conflict(`Cannot '${write}' instance ${row.uuid} while it is in vm_state ${row.vm_state}`);
   return row;
 }
 
@@ -49,7 +51,7 @@ export function serverTagsRoutes(app: ServiceApp, deps: ComputeDeps): void {
     const tags = [...new Set(body.tags.map(checkTag))];
     if (body.tags.length > MAX_TAGS)
       throw badRequest(`Invalid input for field/attribute tags. Too many tags: at most ${MAX_TAGS}.`);
-    const row = await serverFor(req, deps, req.params.server_id, 'update_all', true);
+    const row = await serverFor(req, deps, req.params.server_id, 'update_all', 'update tags');
     await deps.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('instance_tags').where('instance_uuid', '=', row.uuid).execute();
       if (tags.length > 0)
@@ -63,7 +65,7 @@ export function serverTagsRoutes(app: ServiceApp, deps: ComputeDeps): void {
   });
 
   app.delete<{ Params: Params }>(base, async (req, reply) => {
-    const row = await serverFor(req, deps, req.params.server_id, 'delete_all', true);
+    const row = await serverFor(req, deps, req.params.server_id, 'delete_all', 'delete tags');
     await deps.db.deleteFrom('instance_tags').where('instance_uuid', '=', row.uuid).execute();
     await updateInstance(deps.db, row.uuid, {});
     return reply.code(204).send();
@@ -78,7 +80,7 @@ export function serverTagsRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.put<{ Params: Params }>(`${base}/:tag`, async (req, reply) => {
     const tag = checkTag(req.params.tag);
-    const row = await serverFor(req, deps, req.params.server_id, 'update', true);
+    const row = await serverFor(req, deps, req.params.server_id, 'update', 'update tag');
     const existing = await tagsNow(deps, row.uuid);
     const location = deps.url(`/v2.1/servers/${row.uuid}/tags/${encodeURIComponent(tag)}`);
     if (existing.includes(tag)) return reply.code(204).header('location', location).send();
@@ -90,7 +92,7 @@ export function serverTagsRoutes(app: ServiceApp, deps: ComputeDeps): void {
   });
 
   app.delete<{ Params: Params }>(`${base}/:tag`, async (req, reply) => {
-    const row = await serverFor(req, deps, req.params.server_id, 'delete', true);
+    const row = await serverFor(req, deps, req.params.server_id, 'delete', 'delete tag');
     const gone = await deps.db
       .deleteFrom('instance_tags')
       .where('instance_uuid', '=', row.uuid)
