@@ -117,7 +117,7 @@ export async function buildInstance(deps: ComputeDeps, context: ActionContext, u
   }
   if (lost) {
     // Deleted while it was being scheduled: the claim just made must not stay behind.
-    await deps.placement.release(uuid).catch(() => {});
+    await releaseUnlessRebuilt(deps, uuid, dest?.host);
     return;
   }
   if (!dest) {
@@ -155,7 +155,7 @@ export async function buildInstance(deps: ComputeDeps, context: ActionContext, u
     !(await casInstance(deps.db, uuid, ['networking'], { task_state: 'spawning', info_cache: JSON.stringify(info) }))
   ) {
     await deps.network.deallocatePorts(uuid, info).catch(() => {});
-    await deps.placement.release(uuid).catch(() => {});
+    await releaseUnlessRebuilt(deps, uuid, dest.host);
     return;
   }
   const fresh = await liveInstance(deps.db, uuid);
@@ -186,6 +186,16 @@ export async function buildInstance(deps: ComputeDeps, context: ActionContext, u
     result: 'Success',
     host: null,
   });
+}
+
+/**
+ * The claim of a build that lost its instance: released when the instance is gone, kept when the instance was
+ * meanwhile rescheduled (the same consumer then holds the new attempt's claim).
+ */
+async function releaseUnlessRebuilt(deps: ComputeDeps, uuid: string, host: string | undefined): Promise<void> {
+  const row = await liveInstance(deps.db, uuid);
+  if (row && row.task_state !== 'deleting' && (row.task_state === 'scheduling' || row.host !== host)) return;
+  await deps.placement.release(uuid).catch(() => {});
 }
 
 /**
