@@ -69,6 +69,7 @@ export async function startAllInOne(config: Config, opts: { bus?: Bus } = {}): P
     serviceProject: serviceAuth.project,
   });
   await serviceAuth.save();
+  await cloud.start();
   const authUrl = `${url}/identity/v3`;
   await writeCredentials(files, {
     authUrl,

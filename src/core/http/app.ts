@@ -15,8 +15,13 @@ import type { RequestContext, ServiceInstance, ServiceModule } from './service.t
 export interface CloudApp {
   app: FastifyInstance;
   services: { module: ServiceModule; instance: ServiceInstance }[];
-  /** Binds the listener; resolves to the public base URL. */
+  /** Binds the listener; resolves to the public base URL. Services are not started yet (see `start`). */
   listen(): Promise<string>;
+  /**
+   * Starts every service's background work (agents, timers) once the cloud is bootstrapped: agents report to
+   * other services as service users, which exist only after Identity's bootstrap.
+   */
+  start(): Promise<void>;
   publicUrl(): string;
   close(): Promise<void>;
 }
@@ -116,8 +121,10 @@ export async function buildCloudApp(opts: BuildOptions): Promise<CloudApp> {
       await app.listen({ host: config.listen.host, port: config.listen.port });
       const addr = app.server.address();
       boundPort = typeof addr === 'object' && addr ? addr.port : config.listen.port;
-      for (const { instance } of services) await instance.start?.();
       return publicUrl();
+    },
+    async start() {
+      for (const { instance } of services) await instance.start?.();
     },
     async close() {
       for (const { instance } of services.toReversed()) await instance.stop?.();
