@@ -1,14 +1,15 @@
 import { BusTimeout, NoConsumer } from '../core/bus/bus.ts';
 import { hostIsUp, startAction } from './action-start.ts';
 import { type ActionContext, AGENT_TOPIC, AgentMethod, type InstanceMessage } from './agent/rpc.ts';
-import { castBuild } from './build-flow.ts';
+import { castBuild, imageSpecOf } from './build-flow.ts';
 import type { ActRequest, Conductor } from './conductor-contract.ts';
 import type { ComputeDeps } from './deps.ts';
+import type { ImageSpec } from './drivers/hypervisor.ts';
 import { conflict, instanceNotFound } from './errors.ts';
 import { recordAction } from './instance-actions-store.ts';
 import { casInstance, liveInstance } from './instance-cas.ts';
 import { finalizeDelete } from './instance-finalize.ts';
-import { buildInstanceSpec, saveRequestSpec } from './instance-spec.ts';
+import { buildInstanceSpec, loadRequestSpec, saveRequestSpec } from './instance-spec.ts';
 import { currentMigration } from './migration-flow.ts';
 import { liveMigrate, resize, unshelve } from './move-requests.ts';
 import { notifyInstance } from './notifications.ts';
@@ -44,6 +45,17 @@ async function argsFor(deps: ComputeDeps, req: ActRequest, row: InstanceRow, mig
   return args;
 }
 
+/** The image a rebuild spawns from (the row's new image_ref), kept in the request spec for later steps. */
+async function rebuildImage(deps: ComputeDeps, row: InstanceRow, token?: string): Promise<ImageSpec | undefined> {
+  if (!row.image_ref) return undefined;
+  const image = await deps.image.show({ token }, row.image_ref).catch(() => undefined);
+  if (!image) return undefined;
+  const spec = imageSpecOf(deps, image, token);
+  const stored = await loadRequestSpec(deps.db, row.uuid);
+  if (stored) await saveRequestSpec(deps.db, { ...stored, image: { ...spec, download: undefined } });
+  return spec;
+}
+
 export function createConductor(deps: ComputeDeps): Conductor {
   async function castOrRollBack(row: InstanceRow, req: ActRequest, host: string, msg: InstanceMessage) {
     try {
@@ -76,22 +88,9 @@ export function createConductor(deps: ComputeDeps): Conductor {
         await casInstance(deps.db, req.uuid, [req.taskState], { task_state: before.task_state });
         throw conflict(`Instance ${req.uuid} is not ready`);
       }
-      const image =
-        req.method === AgentMethod.rebuild && row.image_ref
-          ? await deps.image.show({ token: req.context.token }, row.image_ref).catch(() => undefined)
-          : undefined;
+      const image = req.method === AgentMethod.rebuild ? await rebuildImage(deps, row, req.context.token) : undefined;
       const instance = await buildInstanceSpec(deps.db, row, {
-        ...(image && {
-          image: {
-            id: image.id,
-            disk_format: image.disk_format ?? undefined,
-            container_format: image.container_format ?? undefined,
-            min_disk: image.min_disk,
-            min_ram: image.min_ram,
-            properties: {},
-            download: { url: deps.image.fileUrl(image.id), token: req.context.token ?? '' },
-          },
-        }),
+        ...(image && { image }),
         ...(typeof req.args?.admin_pass === 'string' && { adminPass: req.args.admin_pass }),
       });
       const args = await argsFor(deps, req, row, migration?.uuid);
