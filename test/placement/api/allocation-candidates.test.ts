@@ -11,6 +11,8 @@ describe('placement: allocation candidates', () => {
   let small: string;
   let ssd: string;
   const agg = randomUUID();
+  // The all-in-one's own compute host reports a provider too: answers are read for these three only.
+  const MINE = 'CUSTOM_CANDIDATE_TEST';
   before(async () => {
     cloud = await startCloud();
     pl = placementClient(cloud);
@@ -18,18 +20,19 @@ describe('placement: allocation candidates', () => {
       pl,
       'cand-big',
       { VCPU: { total: 16, allocation_ratio: 4 }, MEMORY_MB: { total: 32768, reserved: 512 }, DISK_GB: { total: 500 } },
-      ['COMPUTE_STATUS_DISABLED'],
+      ['COMPUTE_STATUS_DISABLED', MINE],
     );
-    small = await providerWith(pl, 'cand-small', {
-      VCPU: { total: 2 },
-      MEMORY_MB: { total: 2048 },
-      DISK_GB: { total: 20 },
-    });
+    small = await providerWith(
+      pl,
+      'cand-small',
+      { VCPU: { total: 2 }, MEMORY_MB: { total: 2048 }, DISK_GB: { total: 20 } },
+      [MINE],
+    );
     ssd = await providerWith(
       pl,
       'cand-ssd',
       { VCPU: { total: 8 }, MEMORY_MB: { total: 8192 }, DISK_GB: { total: 100 } },
-      ['STORAGE_DISK_SSD', 'CUSTOM_GOLD'],
+      ['STORAGE_DISK_SSD', 'CUSTOM_GOLD', MINE],
     );
     const gen = (await pl('GET', `/resource_providers/${ssd}`)).body.generation;
     const put = await pl('PUT', `/resource_providers/${ssd}/aggregates`, {
@@ -42,24 +45,26 @@ describe('placement: allocation candidates', () => {
 
   const candidates = (query: string, version = '1.39') => pl('GET', `/allocation_candidates?${query}`, { version });
   const uuidsOf = (body: { allocation_requests: { allocations: Record<string, unknown> }[] }) =>
-    body.allocation_requests.map((r) => Object.keys(r.allocations)[0]);
+    body.allocation_requests.map((r) => Object.keys(r.allocations)[0]).filter((u) => [big, small, ssd].includes(u));
+  const requestOf = (body: any, rp: string) =>
+    body.allocation_requests.find((r: { allocations: Record<string, unknown> }) => rp in r.allocations);
 
   it('lists every provider with capacity for the whole request, with summaries', async () => {
     const res = await candidates('resources=VCPU:1,MEMORY_MB:512,DISK_GB:1');
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(uuidsOf(res.body), [big, small, ssd]);
-    const req = res.body.allocation_requests[0];
+    const req = requestOf(res.body, big);
     assert.deepEqual(req.allocations[big].resources, { VCPU: 1, MEMORY_MB: 512, DISK_GB: 1 });
     assert.deepEqual(req.mappings, { '': [big] });
     const sum = res.body.provider_summaries[big];
     assert.deepEqual(sum.resources.VCPU, { capacity: 64, used: 0 });
     assert.deepEqual(sum.resources.MEMORY_MB, { capacity: 32256, used: 0 });
-    assert.deepEqual(sum.traits, ['COMPUTE_STATUS_DISABLED']);
+    assert.deepEqual(sum.traits, ['COMPUTE_STATUS_DISABLED', MINE]);
     assert.equal(sum.root_provider_uuid, big);
 
     const bigOnly = await candidates('resources=VCPU:9,MEMORY_MB:512');
     assert.deepEqual(uuidsOf(bigOnly.body), [big]);
-    assert.deepEqual((await candidates('resources=VCPU:100')).body, {
+    assert.deepEqual((await candidates(`resources=VCPU:100&required=${MINE}`)).body, {
       allocation_requests: [],
       provider_summaries: {},
     });
@@ -91,7 +96,7 @@ describe('placement: allocation candidates', () => {
     assert.deepEqual(uuidsOf((await candidates(`resources=VCPU:1&member_of=in:${agg},${randomUUID()}`)).body), [ssd]);
     assert.deepEqual(uuidsOf((await candidates(`resources=VCPU:1&member_of=!${agg}`)).body), [big, small]);
     assert.deepEqual(uuidsOf((await candidates(`resources=VCPU:1&in_tree=${small}`)).body), [small]);
-    const limited = await candidates('resources=VCPU:1&limit=2');
+    const limited = await candidates(`resources=VCPU:1&required=${MINE}&limit=2`);
     assert.deepEqual(uuidsOf(limited.body), [big, small]);
     assert.deepEqual(Object.keys(limited.body.provider_summaries).sort(), [big, small].sort());
     assert.equal((await candidates('resources=VCPU:1&required=CUSTOM_UNKNOWN')).status, 400);
@@ -100,9 +105,11 @@ describe('placement: allocation candidates', () => {
   it('shapes the answer by microversion', async () => {
     const v110 = await candidates('resources=VCPU:1,DISK_GB:1', '1.10');
     assert.equal(v110.status, 200);
-    assert.deepEqual(v110.body.allocation_requests[0].allocations, [
-      { resource_provider: { uuid: big }, resources: { VCPU: 1, DISK_GB: 1 } },
-    ]);
+    const v110big = v110.body.allocation_requests.find(
+      (r: { allocations: { resource_provider: { uuid: string } }[] }) =>
+        r.allocations[0].resource_provider.uuid === big,
+    );
+    assert.deepEqual(v110big.allocations, [{ resource_provider: { uuid: big }, resources: { VCPU: 1, DISK_GB: 1 } }]);
     assert.deepEqual(Object.keys(v110.body.provider_summaries[big].resources).sort(), ['DISK_GB', 'VCPU']);
     assert.equal(v110.body.provider_summaries[big].traits, undefined);
     const v127 = await candidates('resources=VCPU:1', '1.27');
@@ -124,8 +131,10 @@ describe('placement: allocation candidates', () => {
     assert.deepEqual(uuidsOf(summed.body), [big], 'nine VCPUs in all: more than ssd has');
     const named = await candidates('resources_COMPUTE=VCPU:1&resources_NET=MEMORY_MB:1&group_policy=none');
     assert.equal(named.status, 200, JSON.stringify(named.body));
-    assert.deepEqual(named.body.allocation_requests[0].mappings, { _COMPUTE: [big], _NET: [big] });
-    const isolated = await candidates('resources1=VCPU:1&resources2=MEMORY_MB:1&group_policy=isolate');
+    assert.deepEqual(requestOf(named.body, big).mappings, { _COMPUTE: [big], _NET: [big] });
+    const isolated = await candidates(
+      `resources1=VCPU:1&required1=${MINE}&resources2=MEMORY_MB:1&group_policy=isolate`,
+    );
     assert.deepEqual(isolated.body, { allocation_requests: [], provider_summaries: {} });
     assert.equal((await candidates('resources1=VCPU:1&resources2=MEMORY_MB:1')).status, 400, 'group_policy needed');
     assert.equal((await candidates('resources1=VCPU:1', '1.24')).status, 400);
@@ -138,7 +147,10 @@ describe('placement: allocation candidates', () => {
   it('filters the provider list by capacity, traits and aggregates', async () => {
     const list = (q: string, version = '1.39') => pl('GET', `/resource_providers?${q}`, { version });
     const names = async (q: string) =>
-      (await list(q)).body.resource_providers.map((p: { name: string }) => p.name).sort();
+      (await list(q)).body.resource_providers
+        .map((p: { name: string }) => p.name)
+        .filter((n: string) => n.startsWith('cand-'))
+        .sort();
     assert.deepEqual(await names('resources=VCPU:9'), ['cand-big']);
     assert.deepEqual(await names('required=STORAGE_DISK_SSD'), ['cand-ssd']);
     assert.deepEqual(await names(`member_of=${agg}`), ['cand-ssd']);
