@@ -324,7 +324,7 @@ async function filterByTags(deps: ComputeDeps, rows: InstanceRow[], q: Query): P
     if (tags && !tags.every((t) => mine.has(t))) return false;
     if (any && !any.some((t) => mine.has(t))) return false;
     if (not && not.length > 0 && not.every((t) => mine.has(t))) return false;
-    if (notAny && notAny.some((t) => mine.has(t))) return false;
+    if (notAny?.some((t) => mine.has(t))) return false;
     return true;
   });
 }

@@ -64,6 +64,9 @@ test('addFixedIp / removeFixedIp (before 2.44) change the addresses of the serve
   const remove = await f.compute('POST', `/servers/${uuid}/action`, { body: { removeFixedIp: { address: added } } });
   assert.equal(remove.status, 202, JSON.stringify(remove.body));
   assert.equal((await f.compute('GET', `/servers/${uuid}/ips`)).body.addresses.private.length, 1);
-  const gone = await f.compute('POST', `/servers/${uuid}/action`, { mv: '2.44', body: { addFixedIp: { networkId: f.networkId } } });
+  const gone = await f.compute('POST', `/servers/${uuid}/action`, {
+    mv: '2.44',
+    body: { addFixedIp: { networkId: f.networkId } },
+  });
   assert.equal(gone.status, 404);
 });
