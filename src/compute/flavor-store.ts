@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { badRequest, conflict, notFound } from './errors.ts';
 import type { Caller } from './request-caller.ts';
 import type { ComputeDb, FlavorRow } from './tables.ts';
@@ -147,7 +146,7 @@ export async function extraSpecsOf(db: ComputeDb, internalIds: string[]): Promis
       .selectFrom('flavor_extra_specs')
       .selectAll()
       .where('flavor_id', 'in', internalIds.slice(i, i + 500))
-      .orderBy(sql`key`)
+      .orderBy('key')
       .execute();
     for (const r of rows) (out.get(r.flavor_id) as Record<string, string>)[r.key] = r.value;
   }
