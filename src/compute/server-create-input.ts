@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { NetworkRequest, RequestedNetwork } from './clients/types.ts';
 import { badRequest } from './errors.ts';
+import type { Microversion } from './microversion.ts';
 import { asBool, isUuidLike } from './server-create-schema.ts';
 
 /** A create body after its schema passed: the fields the lookups and the insert need, in Nova's terms. */
@@ -40,13 +41,14 @@ export interface CreateInput {
 export const idOfRef = (ref: string | number): string => String(ref).split('/').pop() ?? '';
 
 // biome-ignore lint/suspicious/noExplicitAny: the body already passed its schema.
-export function parseCreateInput(body: any): CreateInput {
+export function parseCreateInput(body: any, mv: Microversion): CreateInput {
   const s = body.server;
   const name = String(s.name);
   if (name.trim() !== name || name.trim() === '')
     throw badRequest(
       `Invalid input for field/attribute name. Value: ${name}. '${name}' does not match the name pattern`,
     );
+  const descriptionDefault = mv.atLeast('2.19') ? null : name;
   const minCount = Number(s.min_count ?? 1);
   const maxCount = Number(s.max_count ?? minCount);
   if (minCount > maxCount) throw badRequest('min_count must be <= max_count');
@@ -87,7 +89,8 @@ export function parseCreateInput(body: any): CreateInput {
     minCount,
     maxCount,
     returnReservationId: s.return_reservation_id !== undefined && asBool(s.return_reservation_id),
-    description: s.description ?? null,
+    // Before 2.19 Nova stores the name as the description (what 2.19+ then shows).
+    description: 'description' in s ? (s.description ?? null) : descriptionDefault,
     tags: s.tags ?? [],
     trustedCerts: s.trusted_image_certificates ?? null,
     hostname: s.hostname ?? null,

@@ -62,7 +62,13 @@ export async function createServers(
 ): Promise<CreateResult> {
   const target = { project_id: caller.projectId, user_id: caller.userId };
   if (input.forcedHost || input.forcedNode) enforceNova(req, `${S}:create:forced_host`, target);
-  if (input.requestedHost || input.requestedNode) enforceNova(req, `${S}:create:requested_destination`, target);
+  if (input.requestedHost || input.requestedNode) {
+    enforceNova(req, `${S}:create:requested_destination`, target);
+    if (input.forcedHost || input.forcedNode)
+      throw badRequest(
+        'One mechanism with host and/or hypervisor_hostname and another mechanism with zone:host:node are mutually exclusive.',
+      );
+  }
   if (Array.isArray(input.networks) && input.networks.length > 0)
     enforceNova(req, `${S}:create:attach_network`, target);
   if (input.blockDevices.length > 0) enforceNova(req, `${S}:create:attach_volume`, target);
@@ -127,7 +133,7 @@ export async function createServers(
       user_id: caller.userId,
       display_name: name,
       display_description: input.description,
-      hostname: input.hostname ?? sanitizeHostname(name, `Server-${uuid}`),
+      hostname: input.hostname ?? hostnameFor(input.name, uuid, count, i),
       image_ref: image?.id ?? '',
       flavor: JSON.stringify(snapshot),
       old_flavor: null,
@@ -339,6 +345,13 @@ function systemMetadataFor(
     out[SECURITY_GROUPS_KEY] = JSON.stringify(input.securityGroups.length > 0 ? input.securityGroups : ['default']);
   if (input.trustedCerts) out[TRUSTED_CERTS_KEY] = JSON.stringify(input.trustedCerts);
   return out;
+}
+
+/** Nova's hostname of the index-th of `count` servers: the sanitized name, suffixed `-n` when several. */
+function hostnameFor(name: string, uuid: string, count: number, index: number): string {
+  const base = sanitizeHostname(name, '');
+  if (!base) return `Server-${uuid}`;
+  return count > 1 ? `${base}-${index + 1}` : base;
 }
 
 /** Nova's generate_password: 12 characters from an alphabet without look-alikes. */

@@ -37,6 +37,18 @@ test('list filters, sorting, paging and multiple create', async (t) => {
   const names = all.body.servers.map((s: { name: string }) => s.name).sort();
   assert.deepEqual(names, ['multi-1', 'multi-2', 'multi-3', 'resv']);
   for (const s of all.body.servers) await f.waitFor(s.id, 'ACTIVE');
+  // Nova's multiple-create hostnames: the sanitized name with the same -n suffix; before 2.19 the name is also
+  // the description.
+  const detail293 = await f.compute('GET', '/servers/detail?name=multi', { mv: '2.93' });
+  assert.deepEqual(detail293.body.servers.map((s: Record<string, string>) => s['OS-EXT-SRV-ATTR:hostname']).sort(), [
+    'multi-1',
+    'multi-2',
+    'multi-3',
+  ]);
+  assert.deepEqual(
+    detail293.body.servers.map((s: Record<string, string>) => s.description),
+    ['multi', 'multi', 'multi'],
+  );
 
   const q = async (query: string, mv?: string) => {
     const res = await f.compute('GET', `/servers${query}`, { mv });

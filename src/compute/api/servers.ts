@@ -40,7 +40,7 @@ export function serversRoutes(app: ServiceApp, deps: ComputeDeps): void {
     const caller = serverCallerOf(req);
     enforceNova(req, 'os_compute_api:servers:create', { project_id: caller.projectId, user_id: caller.userId });
     validateCreateBody(req.body, req.microversion);
-    const input = parseCreateInput(req.body);
+    const input = parseCreateInput(req.body, req.microversion);
     const result = await createServers(req, deps, caller, input);
     reply.code(202);
     if (input.returnReservationId) return { reservation_id: result.reservationId };
