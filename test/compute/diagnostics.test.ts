@@ -146,4 +146,24 @@ test('server diagnostics, remote consoles, usage and migrations of a booted serv
     assert.deepEqual(live.body, { migrations: [] });
     assert.equal((await f.compute('GET', `/servers/${uuid}/migrations/1`, { mv: '2.23' })).status, 404);
   });
+
+  await t.test("the host's admin views show the server; its service cannot be deleted", async () => {
+    const hyp = await f.compute('GET', '/os-hypervisors/detail?with_servers=true', { mv: '2.53' });
+    const servers = hyp.body.hypervisors.flatMap((h: { servers?: { uuid: string }[] }) => h.servers ?? []);
+    assert.ok(
+      servers.some((s: { uuid: string }) => s.uuid === uuid),
+      JSON.stringify(hyp.body),
+    );
+    const detail = hyp.body.hypervisors.find((h: { servers?: { uuid: string }[] }) =>
+      (h.servers ?? []).some((s) => s.uuid === uuid),
+    );
+    // Usage figures come from the agent's next heartbeat (Nova's resource tracker), so they may lag here.
+    const host = detail.service.host;
+    const shown = await f.compute('GET', `/os-hosts/${host}`);
+    assert.ok(shown.body.host.length >= 4, 'total, used now, used max and one project');
+    const svc = (await f.compute('GET', `/os-services?host=${host}&binary=nova-compute`, { mv: '2.53' })).body
+      .services[0];
+    const del = await f.compute('DELETE', `/os-services/${svc.id}`, { mv: '2.53' });
+    assert.equal(del.status, 409, JSON.stringify(del.body));
+  });
 });
