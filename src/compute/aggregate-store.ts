@@ -6,9 +6,11 @@ import type { AggregateRow, ComputeDb } from './tables.ts';
 export const aggregateNotFound = (id: string | number) => notFound(`Aggregate ${id} could not be found.`);
 
 export async function findAggregate(db: ComputeDb, id: string): Promise<AggregateRow> {
-  const row = /^\d+$/.test(id)
-    ? await db.selectFrom('aggregates').selectAll().where('id', '=', Number(id)).executeTakeFirst()
-    : undefined;
+  // Ids beyond the integer column's range cannot exist (and PostgreSQL would refuse to compare them).
+  const row =
+    /^\d{1,10}$/.test(id) && Number(id) <= 0x7fffffff
+      ? await db.selectFrom('aggregates').selectAll().where('id', '=', Number(id)).executeTakeFirst()
+      : undefined;
   if (!row) throw aggregateNotFound(id);
   return row;
 }

@@ -19,7 +19,7 @@ const KeypairCreate = Type.Object(
         name: Type.String(),
         public_key: Type.Optional(Type.String()),
         type: Type.Optional(Type.Union([Type.Literal('ssh'), Type.Literal('x509')])),
-        user_id: Type.Optional(Type.String()),
+        user_id: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
       },
       { additionalProperties: false },
     ),

@@ -74,6 +74,8 @@ export function quotaSetRoutes(app: ServiceApp, deps: ComputeDeps): void {
           );
       const projectId = req.params.project_id;
       const user = userOf(req);
+      // The ids name Keystone projects and users (64 characters at most); longer ones cannot be stored.
+      if (projectId.length > 255 || (user?.length ?? 0) > 255) throw badRequest('Project or user id is too long.');
       const values = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, Number(v)]));
       for (const [k, v] of Object.entries(values))
         if (!Number.isInteger(v) || v < -1 || v > 0x7fffffff)

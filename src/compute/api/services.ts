@@ -124,7 +124,7 @@ export function serviceRoutes(app: ServiceApp, deps: ComputeDeps): void {
     enforceNova(req, 'os_compute_api:os-services:delete', {});
     const id = req.params.service_id;
     const byUuid = req.microversion.atLeast('2.53');
-    if (byUuid ? !UUID.test(id) : !/^\d+$/.test(id))
+    if (byUuid ? !UUID.test(id) : !/^\d{1,10}$/.test(id) || Number(id) > 0x7fffffff)
       throw badRequest(byUuid ? `Invalid uuid ${id}` : `Invalid service id ${id}`);
     const row = await deps.db
       .selectFrom('compute_services')
