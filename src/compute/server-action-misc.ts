@@ -87,18 +87,23 @@ export const miscActions: Record<string, ActionSpec> = {
     policy: 'os_compute_api:os-security-groups:remove',
     handle: (c) => changeSecurityGroup(c, 'removeSecurityGroup'),
   },
-  // Soft delete is off (reclaim_instance_interval 0), so nothing is ever soft-deleted: both answer Nova's 409.
+  // Nova force-deletes in any vm_state once no task runs.
   forceDelete: {
     policy: 'os_compute_api:os-deferred-delete:force',
     lock: true,
     handle: async (call) => {
-      checkState('forceDelete', call.row);
+      if (call.row.task_state !== null)
+        throw conflict(
+          `Cannot 'forceDelete' instance ${call.row.uuid} while it is in task_state ${call.row.task_state}`,
+        );
       await call.deps.conductor.destroy(actionContextOf(call.caller), call.row.uuid, { force: true });
       return accepted(call);
     },
   },
+  // Soft delete is off (reclaim_instance_interval 0), so nothing is soft-deleted: restore answers Nova's 409.
   restore: {
     policy: 'os_compute_api:os-deferred-delete:restore',
+    lock: true,
     handle: async (call) => {
       checkState('restore', call.row);
       await updateInstance(call.deps.db, call.row.uuid, { vm_state: 'active', task_state: null, deleted_at: null });

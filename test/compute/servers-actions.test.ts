@@ -75,6 +75,11 @@ test('power, lock, rescue and console actions move the server through Nova state
     ])
       assert.ok(names.includes(n), `${n} in ${names}`);
   }
+
+  // Nothing is soft-deleted (reclaim 0): restore is a 409; forceDelete deletes an idle server in any state.
+  assert.equal((await act({ restore: null })).status, 409);
+  assert.equal((await act({ forceDelete: null })).status, 202);
+  await f.waitFor(uuid, 'DELETED');
 });
 
 test('resize, rebuild, snapshot and shelve', async (t) => {
