@@ -77,7 +77,8 @@ export function keypairRoutes(app: ServiceApp, deps: ComputeDeps): void {
       .selectFrom('key_pairs')
       .selectAll()
       .where('user_id', '=', userId)
-      .orderBy('id')
+      // Nova pages key pairs by name (the marker is a name).
+      .orderBy('name')
       .execute();
     const page = paged ? pageAfter(rows, (r) => r.name, queryValue(query.marker), limit) : rows;
     const keypairs = page.map((r) => ({
