@@ -183,10 +183,7 @@ export const powerActions: Record<string, ActionSpec> = {
       if (call.req.microversion.atMost('2.16'))
         throw notFound('The action trigger_crash_dump is not available at this microversion.');
       if (call.body !== null) throw badRequest('Invalid input for field/attribute trigger_crash_dump.');
-      if (
-        !['active', 'paused', 'rescued', 'resized', 'error'].includes(call.row.vm_state) ||
-        call.row.task_state !== null
-      )
+      if (!['active', 'paused', 'rescued', 'resized', 'error'].includes(call.row.vm_state))
         throw conflict(
           `Cannot 'trigger_crash_dump' instance ${call.row.uuid} while it is in vm_state ${call.row.vm_state}`,
         );
