@@ -4,121 +4,22 @@ import { badRequest, forbidden } from './errors.ts';
 import { vmStatesOf } from './instance-state.ts';
 import { tagsOf } from './instance-store.ts';
 import { nextLinks, pageAfter, parseLimit, queryValue } from './list-paging.ts';
+import type { Microversion } from './microversion.ts';
 import { enforceNova, type ServerCaller, serverCallerOf } from './server-access.ts';
 import { idOfRef } from './server-create-input.ts';
+import {
+  IGNORED_SORT_KEYS,
+  JOINED,
+  KNOWN,
+  REGEX_FILTERS,
+  SORT_KEYS,
+  USER_FILTERS,
+  USER_FILTERS_226,
+  USER_FILTERS_283,
+} from './server-list-params.ts';
+
 import { flavorOf, networkInfoOf } from './server-view.ts';
 import type { InstanceRow } from './tables.ts';
-
-/** Query parameters Nova's list schema knows (anything else is 400 from 2.75, ignored before). */
-const KNOWN = new Set([
-  'user_id',
-  'project_id',
-  'tenant_id',
-  'launch_index',
-  'image_ref',
-  'image',
-  'kernel_id',
-  'ramdisk_id',
-  'hostname',
-  'key_name',
-  'power_state',
-  'vm_state',
-  'task_state',
-  'host',
-  'node',
-  'flavor',
-  'reservation_id',
-  'launched_at',
-  'terminated_at',
-  'availability_zone',
-  'name',
-  'display_name',
-  'description',
-  'display_description',
-  'locked_by',
-  'uuid',
-  'root_device_name',
-  'config_drive',
-  'access_ip_v4',
-  'access_ip_v6',
-  'auto_disk_config',
-  'progress',
-  'sort_key',
-  'sort_dir',
-  'all_tenants',
-  'soft_deleted',
-  'deleted',
-  'status',
-  'changes-since',
-  'ip',
-  'ip6',
-  'created_at',
-  'block_device_mapping',
-  'services',
-  'metadata',
-  'info_cache',
-  'security_groups',
-  'pci_devices',
-  'limit',
-  'marker',
-  'tags',
-  'tags-any',
-  'not-tags',
-  'not-tags-any',
-  'changes-before',
-  'locked',
-]);
-
-/** What a non-admin may filter by (Nova drops the rest silently); 2.83 opened a few more. */
-const USER_FILTERS = ['reservation_id', 'name', 'status', 'image', 'flavor', 'ip', 'changes-since', 'all_tenants'];
-const USER_FILTERS_226 = ['tags', 'tags-any', 'not-tags', 'not-tags-any'];
-const USER_FILTERS_283 = [
-  'availability_zone',
-  'config_drive',
-  'key_name',
-  'created_at',
-  'launched_at',
-  'terminated_at',
-  'power_state',
-  'task_state',
-  'vm_state',
-  'progress',
-  'user_id',
-];
-
-/** Sort keys Nova accepts, mapped to columns; host and node are admin-only (403). */
-const SORT_KEYS: Record<string, (r: InstanceRow) => string | number | null> = {
-  access_ip_v4: (r) => r.access_ip_v4,
-  access_ip_v6: (r) => r.access_ip_v6,
-  auto_disk_config: (r) => r.disk_config,
-  availability_zone: (r) => r.availability_zone,
-  config_drive: (r) => r.config_drive,
-  created_at: (r) => r.created_at,
-  display_description: (r) => r.display_description,
-  display_name: (r) => r.display_name,
-  host: (r) => r.host,
-  hostname: (r) => r.hostname,
-  image_ref: (r) => r.image_ref,
-  instance_type_id: (r) => flavorOf(r).id,
-  kernel_id: (r) => r.kernel_id,
-  key_name: (r) => r.key_name,
-  launch_index: (r) => r.launch_index,
-  launched_at: (r) => r.launched_at,
-  locked: (r) => r.locked,
-  locked_by: (r) => r.locked_by,
-  node: (r) => r.node,
-  power_state: (r) => r.power_state,
-  progress: (r) => r.progress,
-  project_id: (r) => r.project_id,
-  ramdisk_id: (r) => r.ramdisk_id,
-  root_device_name: (r) => r.root_device_name,
-  task_state: (r) => r.task_state,
-  terminated_at: (r) => r.terminated_at,
-  updated_at: (r) => r.updated_at,
-  user_id: (r) => r.user_id,
-  uuid: (r) => r.uuid,
-  vm_state: (r) => r.vm_state,
-};
 
 type Query = Record<string, string | string[] | undefined>;
 const one = (q: Query, k: string) => queryValue(q[k]);
@@ -165,19 +66,26 @@ export async function listServers(
   const q: Query = {};
   const allowed = new Set([
     ...USER_FILTERS,
+    ...(mv.atLeast('2.5') ? ['ip6'] : []),
     ...(mv.atLeast('2.26') ? USER_FILTERS_226 : []),
     ...(mv.atLeast('2.66') ? ['changes-before'] : []),
     ...(mv.atLeast('2.73') ? ['locked'] : []),
     ...(mv.atLeast('2.83') ? USER_FILTERS_283 : []),
+    ...(mv.atLeast('2.90') ? ['hostname'] : []),
   ]);
   for (const [k, v] of Object.entries(raw))
     if (allFilters || allowed.has(k) || ['limit', 'marker', 'sort_key', 'sort_dir'].includes(k)) q[k] = v;
 
-  const allTenants = one(q, 'all_tenants') !== undefined && boolParam('all_tenants', one(q, 'all_tenants') as string);
+  const refused = Object.keys(q).find((k) => JOINED.has(k) || k.startsWith('_'));
+  if (refused) throw badRequest(`Invalid filter field: ${refused}.`);
+  // An empty all_tenants turns it on; anything else must be a boolean.
+  const allTenantsParam = one(q, 'all_tenants');
+  const allTenants =
+    allTenantsParam !== undefined && (allTenantsParam === '' || boolParam('all_tenants', allTenantsParam));
   if (allTenants) enforceNova(req, `os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants`, target);
   const limit = parseLimit(q.limit);
   const marker = one(q, 'marker');
-  const sorts = sortsOf(q, caller);
+  const sorts = sortsOf(q, caller, mv);
 
   let sql = deps.db.selectFrom('instances').selectAll();
   if (!allTenants) sql = sql.where('project_id', '=', caller.projectId);
@@ -194,30 +102,29 @@ export async function listServers(
   if (changesSince && changesBefore && changesSince > changesBefore)
     throw badRequest('The value of changes-since must be less than or equal to changes-before.');
   const deletedParam = one(q, 'deleted');
-  const deleted = deletedParam !== undefined ? boolParam('deleted', deletedParam) : undefined;
+  // Nova reads an unparsable `deleted` as false.
+  let deleted = deletedParam !== undefined ? /^(1|t|true|on|y|yes)$/i.test(deletedParam) : undefined;
+  const statuses = q.status === undefined ? [] : Array.isArray(q.status) ? q.status : [q.status];
+  if (statuses.length > 0 && statuses.every((st) => st.toUpperCase() === 'DELETED')) {
+    if (!caller.isAdmin) throw forbidden('Only administrators may list deleted instances');
+    deleted = true;
+  }
   // With changes-since/-before Nova also lists deleted servers (unless deleted=false), so clients see deletes.
   if (deleted === true) sql = sql.where('deleted', '=', 1);
   else if (deleted === false || (!changesSince && !changesBefore)) sql = sql.where('deleted', '=', 0);
+  // Nova matches these exactly; the other column filters are regular expressions (applied below).
   for (const [param, column] of [
     ['host', 'host'],
-    ['node', 'node'],
-    ['reservation_id', 'reservation_id'],
     ['user_id', 'user_id'],
-    ['availability_zone', 'availability_zone'],
-    ['key_name', 'key_name'],
-    ['hostname', 'hostname'],
     ['vm_state', 'vm_state'],
     ['task_state', 'task_state'],
     ['uuid', 'uuid'],
-    ['kernel_id', 'kernel_id'],
-    ['ramdisk_id', 'ramdisk_id'],
     ['launch_index', 'launch_index'],
-    ['power_state', 'power_state'],
   ] as const) {
     const v = one(q, param);
     if (v === undefined) continue;
-    if (column === 'launch_index' || column === 'power_state') {
-      // Integer columns: a value that is not a number matches nothing (PostgreSQL would refuse the comparison).
+    if (column === 'launch_index') {
+      // An integer column: a value that is not a number matches nothing (PostgreSQL would refuse the comparison).
       if (!/^-?\d+$/.test(v)) return { rows: [] };
       sql = sql.where(column, '=', Number(v));
     } else sql = sql.where(column, '=', v as never);
@@ -239,6 +146,12 @@ export async function listServers(
     }
     // Nova turns a status into vm_states (any task) or, for task-derived ones (REBOOT), task_states.
     rows = rows.filter((r) => vm.has(r.vm_state) || (r.task_state !== null && tasks.has(r.task_state)));
+  }
+  for (const [param, value] of REGEX_FILTERS) {
+    const v = one(q, param);
+    if (v === undefined) continue;
+    const re = regexOf(v);
+    rows = rows.filter((r) => re.test(String(value(r) ?? '')));
   }
   const name = one(q, 'name') ?? one(q, 'display_name');
   if (name !== undefined) {
@@ -287,19 +200,22 @@ export async function listServers(
   return { rows: page, links };
 }
 
-function sortsOf(q: Query, caller: ServerCaller): [string, 'asc' | 'desc'][] {
+function sortsOf(q: Query, caller: ServerCaller, mv: Microversion): [string, 'asc' | 'desc'][] {
   const keys = q.sort_key === undefined ? [] : Array.isArray(q.sort_key) ? q.sort_key : [q.sort_key];
   const dirs = q.sort_dir === undefined ? [] : Array.isArray(q.sort_dir) ? q.sort_dir : [q.sort_dir];
   for (const d of dirs)
     if (d !== 'asc' && d !== 'desc') throw badRequest(`Invalid input for field/attribute sort_dir. Value: ${d}.`);
+  const ignored = IGNORED_SORT_KEYS.filter((k) => !(k === 'locked' && mv.atLeast('2.73')));
   const out: [string, 'asc' | 'desc'][] = [];
   keys.forEach((k, i) => {
-    if (!(k in SORT_KEYS)) throw badRequest(`Invalid input for field/attribute sort_key. Value: ${k}.`);
+    const known = k in SORT_KEYS && (k !== 'locked' || mv.atLeast('2.73'));
+    if (ignored.includes(k) && mv.atMost('2.74')) return;
+    if (!known) throw badRequest(`Invalid input for field/attribute sort_key. Value: ${k}.`);
     if ((k === 'host' || k === 'node') && !caller.isAdmin)
       throw forbidden(`Only administrators can sort servers by ${k}`);
     out.push([k, (dirs[i] ?? dirs[0] ?? 'desc') as 'asc' | 'desc']);
   });
-  if (out.length === 0) out.push(['created_at', 'desc']);
+  if (out.length === 0) out.push(['created_at', (dirs[0] ?? 'desc') as 'asc' | 'desc']);
   return out;
 }
 

@@ -73,6 +73,13 @@ test('list filters, sorting, paging and multiple create', async (t) => {
   assert.equal((await f.compute('GET', '/servers?bogus=1')).status, 200);
   assert.equal((await f.compute('GET', '/servers?bogus=1', { mv: '2.75' })).status, 400);
 
+  // Keys Nova ignores before 2.75 and refuses after; joined-table filters are refused; regex column filters.
+  assert.equal((await f.compute('GET', '/servers?sort_key=id')).status, 200);
+  assert.equal((await f.compute('GET', '/servers?sort_key=id', { mv: '2.75' })).status, 400);
+  assert.equal((await f.compute('GET', '/servers?sort_key=bogus')).status, 400);
+  assert.equal((await f.compute('GET', '/servers?metadata=x')).status, 400);
+  assert.deepEqual(await q('?hostname=^multi-[12]$', '2.90'), ['multi-1', 'multi-2']);
+  assert.deepEqual(await q('?sort_dir=asc&name=multi'), ['multi-1', 'multi-2', 'multi-3']);
   const sorted = await f.compute('GET', '/servers/detail?sort_key=display_name&sort_dir=asc');
   assert.deepEqual(
     sorted.body.servers.map((s: { name: string }) => s.name),
@@ -127,6 +134,7 @@ test('list filters, sorting, paging and multiple create', async (t) => {
   assert.equal((await f.compute('DELETE', `/servers/${target}`)).status, 204);
   await f.waitFor(target, 'DELETED');
   assert.deepEqual(await q(''), ['multi-1', 'multi-2', 'multi-3']);
+  assert.deepEqual(await q('?status=deleted'), ['resv']);
   const deleted = await f.compute('GET', '/servers/detail?deleted=true');
   assert.deepEqual(
     deleted.body.servers.map((s: { status: string }) => s.status),
