@@ -117,10 +117,11 @@ export const SERVICES: Record<string, TestSet> = {
       [/stable_rescue|StableRescue/, 'stable rescue (2.87) needs the original disks attached: not in the fake driver'],
       [/encrypted|multiattach|swap/, 'needs Cinder and Barbican'],
     ],
-    // Servers reach ACTIVE through the bus, the conductor and the fake agent; 20 ms per driver operation shows
-    // the BUILD, REBOOT and RESIZE states Tempest waits through without slowing it down.
+    // Servers reach ACTIVE through the bus, the conductor and the fake agent. 100 ms per driver operation keeps
+    // a snapshot in progress while Tempest asks for a second one (it expects 409) and still finishes well inside
+    // Tempest's 1 s poll interval.
     serverEnv: {
-      STRATA_COMPUTE__FAKE_DELAY_MS: '20',
+      STRATA_COMPUTE__FAKE_DELAY_MS: '100',
       STRATA_COMPUTE__SHELVED_OFFLOAD_TIME: '0',
     },
     passRatio: 0.9,
