@@ -30,17 +30,14 @@ test('malformed public keys are Nova 400s', () => {
 test('extra spec validation (2.86): known keys checked, other namespaces free', () => {
   validateExtraSpecs({ 'hw:cpu_policy': 'dedicated', 'hw:mem_page_size': '2MB', 'trait:HW_CPU_X86_AVX2': 'required' });
   validateExtraSpecs({ 'aggregate_instance_extra_specs:ssd': 'true', plain: 'x', 'resources:VGPU': '1' });
-  for (const bad of [
+  const bads: Record<string, string>[] = [
     { 'hw:cpu_policy': 'sometimes' },
     { 'hw:numa_nodes': 'two' },
     { 'hw:unknown': '1' },
     { 'hw_rng:allowed': 'maybe' },
     { 'resources:VGPU': '-1' },
     { group_policy: 'spread' },
-  ])
-    assert.throws(
-      () => validateExtraSpecs(bad),
-      (e: Error & { status?: number }) => e.status === 400,
-      JSON.stringify(bad),
-    );
+  ];
+  const isBadRequest = (e: unknown) => (e as { status?: number }).status === 400;
+  for (const bad of bads) assert.throws(() => validateExtraSpecs(bad), isBadRequest, JSON.stringify(bad));
 });
