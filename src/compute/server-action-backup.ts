@@ -43,7 +43,7 @@ async function createBackup(call: ActionCall) {
   call.reply.code(202);
   if (!imageId) return call.reply.send();
   if (call.req.microversion.atLeast('2.45')) return { image_id: imageId };
-  call.reply.header('location', call.deps.url(`/v2.1/images/${imageId}`));
+  call.reply.header('location', call.deps.image.fileUrl(imageId).replace(/\/file$/, ''));
   return call.reply.send();
 }
 

@@ -84,11 +84,13 @@ async function createImage(call: ActionCall) {
     throw badRequest(`Invalid input for field/attribute name. Value: ${JSON.stringify(body.name)}.`);
   const metadata = (body.metadata ?? {}) as Record<string, string>;
   assertValid(metadataCheck, metadata);
-  await checkQuota(
-    call.deps,
-    { project_id: call.row.project_id, user_id: call.row.user_id },
-    { metadata_items: Object.keys(metadata).length },
-  );
+  // Nova stopped counting image metadata against the quota at 2.39.
+  if (call.req.microversion.atMost('2.38'))
+    await checkQuota(
+      call.deps,
+      { project_id: call.row.project_id, user_id: call.row.user_id },
+      { metadata_items: Object.keys(metadata).length },
+    );
   if (!call.row.image_ref)
     enforceNova(call.req, 'os_compute_api:servers:create_image:allow_volume_backed', {
       project_id: call.row.project_id,
@@ -105,7 +107,8 @@ async function createImage(call: ActionCall) {
   }
   call.reply.code(202);
   if (call.req.microversion.atLeast('2.45')) return { image_id: args.image_id };
-  call.reply.header('location', call.deps.url(`/v2.1/images/${args.image_id}`));
+  // Nova's Location is the image in the Image service.
+  call.reply.header('location', call.deps.image.fileUrl(args.image_id).replace(/\/file$/, ''));
   return call.reply.send();
 }
 

@@ -156,7 +156,7 @@ async function rebuild(call: ActionCall) {
   const server = await renderServer(call.req, call.deps, fresh, 'rebuild');
   server.adminPass = adminPass;
   if (mv.atLeast('2.57')) server.user_data = fresh.user_data;
-  call.reply.code(202);
+  call.reply.code(202).header('location', call.deps.url(`/v2.1/servers/${row.uuid}`));
   return { server };
 }
 
