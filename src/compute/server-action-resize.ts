@@ -30,7 +30,7 @@ async function resize(call: ActionCall) {
   try {
     flavor = await findFlavor(call.deps.db, id, call.caller);
   } catch {
-    throw badRequest('Unable to locate requested flavor.');
+    throw badRequest(`Flavor ${id} could not be found.`);
   }
   const current = flavorOf(call.row);
   if (flavor.id === current.id) throw badRequest('When resizing, instances must change flavor!');
