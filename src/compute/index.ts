@@ -16,6 +16,7 @@ import { hostRoutes } from './api/hosts.ts';
 import { hypervisorRoutes } from './api/hypervisors.ts';
 import { imagesProxyRoutes } from './api/images-proxy.ts';
 import { instanceActionRoutes } from './api/instance-actions.ts';
+import { instanceUsageAuditLogRoutes } from './api/instance-usage-audit-log.ts';
 import { interfacesRoutes } from './api/interfaces.ts';
 import { keypairRoutes } from './api/keypairs.ts';
 import { limitsRoutes } from './api/limits.ts';
@@ -73,6 +74,7 @@ const ROUTES: Routes[] = [
   externalEventsRoutes,
   virtualInterfacesRoutes,
   // flavors, key pairs and the admin resources (task F)
+  instanceUsageAuditLogRoutes,
   diagnosticsRoutes,
   remoteConsoleRoutes,
   simpleTenantUsageRoutes,

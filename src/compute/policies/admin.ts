@@ -5,7 +5,7 @@ const admin = (family: string, actions: string[]) => actions.map((a) => adminRul
 
 /**
  * nova/policies/{availability_zone,hypervisors,services,aggregates,hosts,migrations,servers_migrations,
- * simple_tenant_usage,instance_actions,server_diagnostics,remote_consoles}.py
+ * simple_tenant_usage,instance_actions,server_diagnostics,remote_consoles,instance_usage_audit_log}.py
  */
 export const adminPolicies: readonly PolicyRule[] = [
   rule('os_compute_api:os-availability-zone:list', ANY),
@@ -34,5 +34,7 @@ export const adminPolicies: readonly PolicyRule[] = [
   adminRule('os_compute_api:os-instance-actions:events'),
   adminRule('os_compute_api:os-instance-actions:events:details'),
   adminRule('os_compute_api:os-server-diagnostics'),
+  adminRule('os_compute_api:os-instance-usage-audit-log:list'),
+  adminRule('os_compute_api:os-instance-usage-audit-log:show'),
   memberRule('os_compute_api:os-remote-consoles'),
 ];
