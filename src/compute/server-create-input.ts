@@ -66,6 +66,8 @@ export function parseCreateInput(body: any, mv: Microversion): CreateInput {
   if (s.imageRef !== undefined && s.imageRef !== '' && !isUuidLike(imageId))
     throw badRequest('Invalid imageRef provided.');
   if (!imageId && blockDevices.length === 0) throw badRequest('Missing imageRef attribute');
+  if (s.hostname !== undefined && maxCount > 1)
+    throw badRequest('Unable to allocate a single hostname to multiple instances');
   return {
     name,
     imageId,
@@ -118,7 +120,7 @@ function networksOf(value: unknown, maxCount: number): NetworkRequest | undefine
       ports.add(n.port);
       if (maxCount > 1)
         throw badRequest(
-          'Unable to launch multiple instances with a single configured port ID. Please launch your instance one by one with different ports.',
+          'Failed to launch instances: Unable to launch multiple instances with a single configured port ID. Please launch your instance one by one with different ports.',
         );
       entry.port_id = n.port;
     } else {
@@ -129,7 +131,8 @@ function networksOf(value: unknown, maxCount: number): NetworkRequest | undefine
     }
     if (n.fixed_ip !== undefined) {
       if (isIP(n.fixed_ip) === 0) throw badRequest(`Invalid fixed IP address (${n.fixed_ip})`);
-      if (maxCount > 1) throw badRequest('max_count cannot be greater than 1 if an fixed_ip is specified.');
+      if (maxCount > 1)
+        throw badRequest('Failed to launch instances: max_count cannot be greater than 1 if an fixed_ip is specified.');
       entry.fixed_ip = n.fixed_ip;
     }
     if (n.tag !== undefined) entry.tag = n.tag;

@@ -82,7 +82,8 @@ export async function createServers(
   )
     throw badRequest('Block Device Mapping is Invalid: the Block Storage service is not available.');
   const image = await imageFor(deps, caller, input.imageId, flavor);
-  if (flavor.root_gb === 0 && image) enforceNova(req, `${S}:create:zero_disk_flavor`, target);
+  if (flavor.root_gb === 0 && image && !req.ctx.allowed(`${S}:create:zero_disk_flavor`, target))
+    throw forbidden('Only volume-backed servers are allowed for flavors with zero disk.');
   const key = input.keyName ? await keyPairFor(deps, caller, input.keyName) : null;
   const az = await zoneFor(deps, input);
   if (input.requestedHost || input.requestedNode) await checkRequestedDestination(deps, input);
