@@ -17,6 +17,3 @@ export function novaTime(iso: string | null): string | null {
   if (!iso) return null;
   return iso.replace(/Z$/, '').replace(/\.(\d{3})$/, '.$1000');
 }
-
-/** Strata keeps ISO-8601 UTC (`...Z`) in the tables. */
-export const nowIso = (): string => new Date().toISOString();
