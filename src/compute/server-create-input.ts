@@ -33,6 +33,8 @@ export interface CreateInput {
   trustedCerts: string[] | null;
   hostname: string | null;
   hints: Record<string, unknown>;
+  /** Injected files (≤ 2.56), checked against the injected_* quotas. */
+  personality: { path: string; contents: string }[];
   /** block_device_mapping_v2 as given. */
   blockDevices: Record<string, unknown>[];
 }
@@ -56,7 +58,8 @@ export function parseCreateInput(body: any, mv: Microversion): CreateInput {
   const userData = s.user_data ?? null;
   if (userData !== null && !isBase64(userData)) throw badRequest('User data needs to be valid base 64.');
   const blockDevices = (s.block_device_mapping_v2 ?? []) as Record<string, unknown>[];
-  for (const file of (s.personality ?? []) as { path: string; contents: string }[])
+  const personality = (s.personality ?? []) as { path: string; contents: string }[];
+  for (const file of personality)
     if (!isBase64(file.contents)) throw badRequest(`Personality content for ${file.path} cannot be decoded`);
   let imageId = s.imageRef === undefined ? '' : idOfRef(s.imageRef);
   if (!imageId && blockDevices.length > 0) {
@@ -98,6 +101,7 @@ export function parseCreateInput(body: any, mv: Microversion): CreateInput {
     hostname: s.hostname ?? null,
     hints: body['OS-SCH-HNT:scheduler_hints'] ?? body['os:scheduler_hints'] ?? {},
     blockDevices,
+    personality,
   };
 }
 

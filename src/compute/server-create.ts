@@ -4,7 +4,7 @@ import type { GlanceImage, RequestSpec, ResolvedNetworks } from './clients/types
 import type { ComputeDeps } from './deps.ts';
 import { badRequest, forbidden } from './errors.ts';
 import { extraSpecsOf, findFlavor } from './flavor-store.ts';
-import { checkQuota } from './quotas.ts';
+import { checkQuota, projectLimits } from './quotas.ts';
 import { actionContextOf, enforceNova, type ServerCaller } from './server-access.ts';
 import { type CreateInput, sanitizeHostname } from './server-create-input.ts';
 import { SECURITY_GROUPS_KEY, TRUSTED_CERTS_KEY } from './server-view.ts';
@@ -89,6 +89,7 @@ export async function createServers(
   if (input.requestedHost || input.requestedNode) await checkRequestedDestination(deps, input);
   const group = await groupFor(deps, caller, input.hints.group);
   await checkQuota(deps, target, { metadata_items: Object.keys(input.metadata).length });
+  if (input.personality.length > 0) await checkInjectedFiles(deps, caller.projectId, input.personality);
 
   const networks: ResolvedNetworks =
     input.networks === 'none'
@@ -267,6 +268,23 @@ async function keyPairFor(deps: ComputeDeps, caller: ServerCaller, name: string)
     .executeTakeFirst();
   if (!key) throw badRequest('Invalid key_name provided.');
   return key;
+}
+
+/** Nova's injected file quotas (403 OverQuota texts): how many files, path length, decoded content size. */
+async function checkInjectedFiles(
+  deps: ComputeDeps,
+  projectId: string,
+  files: { path: string; contents: string }[],
+): Promise<void> {
+  const limits = await projectLimits(deps, projectId);
+  const within = (limit: number | undefined, n: number) => limit === undefined || limit < 0 || n <= limit;
+  if (!within(limits.injected_files, files.length)) throw forbidden('Personality file limit exceeded');
+  for (const f of files) {
+    if (!within(limits.injected_file_path_bytes, Buffer.byteLength(f.path)))
+      throw forbidden(`Personality file path exceeds maximum ${limits.injected_file_path_bytes}`);
+    if (!within(limits.injected_file_content_bytes, Buffer.from(f.contents, 'base64').length))
+      throw forbidden(`Personality file content exceeds maximum ${limits.injected_file_content_bytes}`);
+  }
 }
 
 /** The zones that exist: the default one and those named by host aggregates. */

@@ -34,6 +34,10 @@ test('create rejects bad input with Nova statuses and messages', async (t) => {
   await expect400({ unknown_key: 1 });
   await expect400({ personality: [{ path: '/etc/x', contents: 'This is a test file.' }] });
   await expect400({ networks: [{ uuid: 'bad-uuid' }] });
+  const files = Array.from({ length: 6 }, (_, i) => ({ path: `/etc/f${i}`, contents: 'YQ==' }));
+  const tooMany = await create({ personality: files });
+  assert.equal(tooMany.status, 403, JSON.stringify(tooMany.body));
+  assert.equal(tooMany.body.forbidden.message, 'Personality file limit exceeded');
   await expect400({ min_count: 3, max_count: 2 });
   await expect400({
     block_device_mapping_v2: [{ source_type: 'volume', uuid: f.imageId, destination_type: 'volume', boot_index: 0 }],
