@@ -2,8 +2,10 @@ import type { ServiceApp } from '../../core/http/service.ts';
 import type { ComputeDeps } from '../deps.ts';
 import { badRequest } from '../errors.ts';
 import { backupActions } from '../server-action-backup.ts';
+import { consoleActions } from '../server-action-consoles.ts';
 import { type ActionSpec, runAction } from '../server-action-context.ts';
 import { fixedIpActions } from '../server-action-fixed-ips.ts';
+import { floatingIpActions } from '../server-action-floating-ips.ts';
 import { imageActions } from '../server-action-images.ts';
 import { miscActions } from '../server-action-misc.ts';
 import { powerActions } from '../server-action-power.ts';
@@ -18,6 +20,8 @@ const ACTIONS: Record<string, ActionSpec> = {
   ...rebuildActions,
   ...miscActions,
   ...fixedIpActions,
+  ...floatingIpActions,
+  ...consoleActions,
 };
 
 /** POST /v2.1/servers/{id}/action: the body's one key names the action (`{"reboot": {"type": "HARD"}}`). */
