@@ -38,16 +38,22 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
       concurrency: { type: 'string', default: '16' },
       'fake-delay-ms': { type: 'string', default: '0' },
       flavor: { type: 'string', default: '42' },
+      probe: { type: 'string', default: '50' },
       'database-url': { type: 'string' },
     },
   });
-  const whole = (name: 'servers' | 'concurrency' | 'fake-delay-ms', min: number) => {
+  const whole = (name: 'servers' | 'concurrency' | 'fake-delay-ms' | 'probe', min: number) => {
     const n = Number(values[name]);
     if (!(n >= min) || !Number.isInteger(n))
       throw new Error(`--${name} must be a whole number >= ${min}, not ${values[name]}`);
     return n;
   };
-  const [count, concurrency, fakeDelayMs] = [whole('servers', 1), whole('concurrency', 1), whole('fake-delay-ms', 0)];
+  const [count, concurrency, fakeDelayMs, probe] = [
+    whole('servers', 1),
+    whole('concurrency', 1),
+    whole('fake-delay-ms', 0),
+    whole('probe', 0),
+  ];
   const say = (msg: string) => console.error(`bench: ${msg}`);
   const [loadAverage] = loadavg();
 
@@ -88,6 +94,13 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
       values.flavor!,
     );
 
+    // One create at a time first: the request's own cost, without queueing behind 15 others and the builds.
+    say(`creating ${probe} servers one at a time`);
+    const single = await createServers(compute, probe, 1, spec);
+    await settle(async () => (await countWithStatus(compute, 'BUILD')) === 0, performance.now(), SETTLE_TIMEOUT_MS);
+    await deleteServers(compute, single.ids, concurrency);
+    await settle(async () => (await countWithStatus(compute)) === 0, performance.now(), SETTLE_TIMEOUT_MS);
+
     say(`creating ${count} servers, ${concurrency} at a time`);
     const cpu0 = cpuMs(server.pid);
     const began = performance.now();
@@ -116,6 +129,7 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
       servers: count,
       fakeDelayMs,
       create: summarize(created),
+      createSingle: summarize(single),
       allActiveMs: settled.ms,
       active,
       error,
