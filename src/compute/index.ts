@@ -7,6 +7,7 @@ import { serveComputeAgents } from './agent-server.ts';
 import { aggregateRoutes } from './api/aggregates.ts';
 import { availabilityZoneRoutes } from './api/availability-zones.ts';
 import { diagnosticsRoutes } from './api/diagnostics.ts';
+import { extensionRoutes } from './api/extensions.ts';
 import { externalEventsRoutes } from './api/external-events.ts';
 import { flavorAccessRoutes } from './api/flavor-access.ts';
 import { flavorExtraSpecsRoutes } from './api/flavor-extra-specs.ts';
@@ -59,6 +60,7 @@ type Routes = (app: ServiceApp, deps: ComputeDeps) => void;
 const ROUTES: Routes[] = [
   // servers, versions (task B)
   versionsRoutes,
+  extensionRoutes,
   serversRoutes,
   serverActionRoutes,
   serverMetadataRoutes,

@@ -36,4 +36,6 @@ export const basePolicies: readonly PolicyRule[] = [
   { name: 'project_reader_api', check: 'role:reader and project_id:%(project_id)s' },
   { name: 'project_member_or_admin', check: 'rule:project_member_api or rule:context_is_admin' },
   { name: 'project_reader_or_admin', check: 'rule:project_reader_api or rule:context_is_admin' },
+  // The extension list is open to anyone with a token, as in Nova.
+  { name: 'os_compute_api:extensions', check: ANY, scopeTypes: ['project'] },
 ];
