@@ -12,6 +12,7 @@ import {
 import {
   type BuildInstancesMessage,
   buildInstance,
+  buildsInConductor,
   CONDUCTOR_TOPIC,
   ConductorMethod,
   handleBuildFailed,
@@ -246,6 +247,7 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
         [ConductorMethod.buildInstances]: async (payload) => {
           const msg = payload as BuildInstancesMessage;
           // One at a time: each build's claim is in Placement before the next one is weighed (RAM spread).
+          for (const uuid of msg.uuids) buildsInConductor.add(uuid);
           for (const uuid of msg.uuids) {
             try {
               await builds.run(() => buildInstance(deps, msg.context, uuid));
@@ -254,6 +256,8 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
               await setBuildError(deps, uuid, {
                 message: `Build of instance ${uuid} failed: ${(err as Error).message}`,
               }).catch(() => {});
+            } finally {
+              buildsInConductor.delete(uuid);
             }
           }
         },

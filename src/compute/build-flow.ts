@@ -20,6 +20,12 @@ export interface BuildInstancesMessage {
   admin_pass?: string | null;
 }
 
+/**
+ * Builds this process's conductor has taken and not finished (queued behind the build workers or running):
+ * the dead-host sweep leaves them alone however long a burst keeps them in scheduling.
+ */
+export const buildsInConductor = new Set<string>();
+
 export const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
 const SCHEDULE_EVENT = 'conductor_schedule_and_build_instances';
 const BUILDING_TASKS = ['scheduling', 'networking', 'spawning', 'block_device_mapping'];

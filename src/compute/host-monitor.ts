@@ -1,11 +1,14 @@
 import type { Subscription } from '../core/bus/bus.ts';
-import { handleBuildFailed, setBuildError } from './build-flow.ts';
+import { buildsInConductor, handleBuildFailed, setBuildError } from './build-flow.ts';
 import type { ComputeDeps } from './deps.ts';
 import { finalizeDelete } from './instance-finalize.ts';
 import { serviceIsUp } from './service-liveness.ts';
 
-/** A server still in `scheduling` with no host after this long lost its conductor message (a restart). */
-export const SCHEDULING_TIMEOUT_S = 120;
+/**
+ * A server still in `scheduling` with no host after this long, and not held by this process's conductor, lost
+ * its conductor message (a restart): Tempest's build_timeout.
+ */
+export const SCHEDULING_TIMEOUT_S = 300;
 const BUILD_TASKS = ['scheduling', 'networking', 'spawning', 'block_device_mapping'];
 
 /**
@@ -73,8 +76,10 @@ export async function sweepDeadHosts(deps: ComputeDeps, now = Date.now()): Promi
       eb.or([eb('updated_at', '<', cutoff), eb.and([eb('updated_at', 'is', null), eb('created_at', '<', cutoff)])]),
     )
     .execute();
-  for (const row of lost)
+  for (const row of lost) {
+    if (buildsInConductor.has(row.uuid)) continue;
     await setBuildError(deps, row.uuid, {
       message: `Build of instance ${row.uuid} timed out after ${SCHEDULING_TIMEOUT_S} s in scheduling`,
     });
+  }
 }
