@@ -220,11 +220,16 @@ export async function unshelve(
       dest = await scheduleAndClaim(deps, wanted, {
         consumer: row.uuid,
         record: async (d) => {
-          await casInstance(deps.db, row.uuid, [taskState], {
+          const placed = await casInstance(deps.db, row.uuid, [taskState], {
             host: d.host,
             node: d.node,
             ...(req.availabilityZone !== undefined && { availability_zone: req.availabilityZone }),
           });
+          // Deleted (or reset) meanwhile: the claim just made goes, and so does the unshelve.
+          if (!placed) {
+            await deps.placement.release(row.uuid).catch(() => {});
+            throw conflict(`Instance ${row.uuid} changed while it was being unshelved`);
+          }
         },
       });
     } catch (err) {
