@@ -52,7 +52,13 @@ if (wants(2)) {
     run(
       'identity, image, network, placement and compute integration tests (PostgreSQL)',
       node,
-      ['--test', '--test-reporter=dot', ...testFiles('test/{identity,image,network,placement,compute}/api/*.test.ts')],
+      [
+        '--test',
+        '--test-reporter=dot',
+        ...testFiles('test/{identity,image,network,placement,compute}/api/*.test.ts'),
+        // Compute's integration tests sit directly in test/compute (each starts a cloud through the API).
+        ...testFiles('test/compute/*.test.ts'),
+      ],
       { STRATA_TEST_DATABASE_URL: url },
     );
   else
