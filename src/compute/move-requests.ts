@@ -41,6 +41,21 @@ async function flavorSnapshot(deps: ComputeDeps, flavorId: string): Promise<Flav
   };
 }
 
+/**
+ * A destination named by the caller must be a compute host here, checked before anything changes (Nova's
+ * ComputeHostNotFound is a 400 from the API, not a failed migration).
+ */
+async function requireComputeHost(deps: ComputeDeps, host: string | undefined): Promise<void> {
+  if (!host) return;
+  const service = await deps.db
+    .selectFrom('compute_services')
+    .select('id')
+    .where('host', '=', host)
+    .where('binary', '=', 'nova-compute')
+    .executeTakeFirst();
+  if (!service) throw badRequest(`Compute host ${host} could not be found.`);
+}
+
 async function specOf(deps: ComputeDeps, row: InstanceRow): Promise<RequestSpec> {
   const stored = await loadRequestSpec(deps.db, row.uuid);
   const flavor = parseJson<FlavorSnapshot>(row.flavor, {} as FlavorSnapshot);
@@ -120,6 +135,7 @@ export async function resize(
 ): Promise<void> {
   const before = await liveInstance(deps.db, req.uuid);
   if (!before) throw instanceNotFound(req.uuid);
+  await requireComputeHost(deps, req.targetHost);
   const current = parseJson<FlavorSnapshot>(before.flavor, {} as FlavorSnapshot);
   const newFlavor = req.newFlavorId ? await flavorSnapshot(deps, req.newFlavorId) : current;
   const row = await startAction(deps, { ...req, taskState: req.taskState ?? 'resize_prep' });
@@ -203,6 +219,7 @@ export async function unshelve(
   req: ActRequest & { availabilityZone?: string | null; targetHost?: string },
 ): Promise<void> {
   const taskState = req.taskState ?? 'unshelving';
+  await requireComputeHost(deps, req.targetHost);
   const row = await startAction(deps, { ...req, taskState });
   const spec = await specOf(deps, row);
   let host = row.vm_state === 'shelved_offloaded' ? null : row.host;
@@ -269,6 +286,7 @@ export async function liveMigrate(
   if (!before) throw instanceNotFound(req.uuid);
   if (req.targetHost && req.targetHost === before.host)
     throw badRequest(`The target host can't be the same one: ${req.targetHost}.`);
+  await requireComputeHost(deps, req.targetHost);
   const taskState = req.taskState ?? 'migrating';
   const row = await startAction(deps, { ...req, taskState });
   const event = 'conductor_live_migrate_instance';

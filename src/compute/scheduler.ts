@@ -4,6 +4,7 @@ import type { ComputeDeps } from './deps.ts';
 import { availabilityZoneFilter } from './filters/availability-zone-filter.ts';
 import { computeCapabilitiesFilter } from './filters/compute-capabilities-filter.ts';
 import { computeFilter } from './filters/compute-filter.ts';
+import { differentHostFilter, hintUuids, sameHostFilter } from './filters/host-hint-filters.ts';
 import type { FilterRequest, HostFilter, HostState } from './filters/host-state.ts';
 import { imagePropertiesFilter } from './filters/image-properties-filter.ts';
 import { ignoreHostsFilter, requestedHostFilter } from './filters/requested-host-filter.ts';
@@ -23,6 +24,8 @@ export const FILTERS: HostFilter[] = [
   computeCapabilitiesFilter,
   serverGroupAffinityFilter,
   serverGroupAntiAffinityFilter,
+  sameHostFilter,
+  differentHostFilter,
 ];
 
 /** Nova's max_placement_results. */
@@ -60,6 +63,19 @@ export async function groupMemberHosts(
     .execute();
   for (const r of rows) if (r.host) out.set(r.host, (out.get(r.host) ?? 0) + 1);
   return out;
+}
+
+/** The hosts the given servers are on (for the same_host / different_host hints). */
+async function hostsOfServers(db: Kysely<ComputeTables>, uuids: string[]): Promise<Set<string>> {
+  if (uuids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('instances')
+    .select('host')
+    .where('uuid', 'in', uuids)
+    .where('deleted', '=', 0)
+    .where('host', 'is not', null)
+    .execute();
+  return new Set(rows.map((r) => r.host).filter((h): h is string => !!h));
 }
 
 /** The host state of every candidate provider that is a compute node here. */
@@ -192,6 +208,8 @@ export async function scheduleAndClaim(
       serviceDownTime: deps.config.compute.serviceDownTime,
       now: Date.now(),
       groupHosts: new Set(members.keys()),
+      sameHostAs: await hostsOfServers(deps.db, hintUuids(spec.scheduler_hints?.same_host)),
+      differentHostFrom: await hostsOfServers(deps.db, hintUuids(spec.scheduler_hints?.different_host)),
     };
     const hosts = filterHosts(await loadHostStates(deps, candidates, members), req);
     const byProvider = new Map(candidates.map((c) => [c.provider, c]));

@@ -4,6 +4,7 @@ import type { RequestSpec } from '../../src/compute/clients/types.ts';
 import { availabilityZoneFilter } from '../../src/compute/filters/availability-zone-filter.ts';
 import { computeCapabilitiesFilter, matchesExtraSpec } from '../../src/compute/filters/compute-capabilities-filter.ts';
 import { computeFilter } from '../../src/compute/filters/compute-filter.ts';
+import { differentHostFilter, hintUuids, sameHostFilter } from '../../src/compute/filters/host-hint-filters.ts';
 import type { FilterRequest, HostState } from '../../src/compute/filters/host-state.ts';
 import { imagePropertiesFilter } from '../../src/compute/filters/image-properties-filter.ts';
 import { ignoreHostsFilter, requestedHostFilter } from '../../src/compute/filters/requested-host-filter.ts';
@@ -165,6 +166,18 @@ test('server group hard affinity and anti-affinity', () => {
     serverGroupAntiAffinityFilter.passes(host('a', { groupMembers: 3 }), req(group('soft-anti-affinity'))),
     true,
   );
+});
+
+test('same_host and different_host hints', () => {
+  const r = { ...req(), sameHostAs: new Set(['a']), differentHostFrom: new Set(['b']) };
+  assert.equal(sameHostFilter.passes(host('a'), r), true);
+  assert.equal(sameHostFilter.passes(host('c'), r), false);
+  assert.equal(sameHostFilter.passes(host('c'), req()), true);
+  assert.equal(differentHostFilter.passes(host('b'), r), false);
+  assert.equal(differentHostFilter.passes(host('a'), r), true);
+  assert.deepEqual(hintUuids('u1'), ['u1']);
+  assert.deepEqual(hintUuids(['u1', 2, '']), ['u1']);
+  assert.deepEqual(hintUuids(undefined), []);
 });
 
 test('filterHosts runs every filter', () => {

@@ -33,6 +33,9 @@ export interface FilterRequest {
   now: number;
   /** Hosts holding members of the request's group (hard affinity / anti-affinity). */
   groupHosts: ReadonlySet<string>;
+  /** Hosts of the `same_host` / `different_host` scheduler hints' servers. */
+  sameHostAs?: ReadonlySet<string>;
+  differentHostFrom?: ReadonlySet<string>;
 }
 
 export interface HostFilter {
