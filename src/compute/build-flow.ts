@@ -94,7 +94,7 @@ async function imageFor(deps: ComputeDeps, spec: RequestSpec, token?: string): P
  */
 export async function buildInstance(deps: ComputeDeps, context: ActionContext, uuid: string): Promise<void> {
   const row = await liveInstance(deps.db, uuid);
-  if (!row || row.vm_state !== 'building' || row.task_state !== 'scheduling') return;
+  if (row?.vm_state !== 'building' || row.task_state !== 'scheduling') return;
   const spec = await loadRequestSpec(deps.db, uuid);
   if (!spec) {
     await setBuildError(deps, uuid, { message: `Build of instance ${uuid} aborted: no request spec` });
@@ -212,7 +212,7 @@ async function releaseUnlessRebuilt(deps: ComputeDeps, uuid: string, host: strin
 export async function handleBuildFailed(deps: ComputeDeps, failure: BuildFailed): Promise<void> {
   const row = await liveInstance(deps.db, failure.uuid);
   // A report about a build this host no longer owns (rescheduled meanwhile, or deleted) changes nothing.
-  if (!row || row.vm_state !== 'building' || row.host !== failure.host) return;
+  if (row?.vm_state !== 'building' || row.host !== failure.host) return;
   await deps.placement.release(failure.uuid).catch((err) => deps.log.warn({ err }, 'release after a failed build'));
   const spec = await loadRequestSpec(deps.db, failure.uuid);
   const max = deps.config.compute.schedulerMaxAttempts;
