@@ -121,8 +121,8 @@ export const SERVICES: Record<string, TestSet> = {
       [/stable_rescue|StableRescue|StableDevice/, 'stable rescue (2.87) is off: it needs volume-like disk attachment'],
     ],
     // Servers reach ACTIVE through the bus, the conductor and the fake agent. 100 ms per driver operation keeps
-    // a snapshot in progress while Tempest asks for a second one (it expects 409) and still finishes well inside
-    // Tempest's 1 s poll interval.
+    // the transitional states (BUILD, REBOOT, RESIZE, a snapshot saving) long enough to be seen, as on a real
+    // host, and still ends well inside Tempest's 1 s poll interval.
     serverEnv: {
       STRATA_COMPUTE__FAKE_DELAY_MS: '100',
       STRATA_COMPUTE__SHELVED_OFFLOAD_TIME: '0',
