@@ -104,7 +104,10 @@ export const SERVICES: Record<string, TestSet> = {
         'needs SSH into the guest (Tempest 33 also wants it for interface attach): run_validation = false',
       ],
       [/personality|Personality/, 'personality files are off (removed from the API at 2.57)'],
-      [/change_password|ChangePassword/, 'change_password is off: the fake driver has no guest agent'],
+      [
+        /change_password|change_server_password|ChangePassword/,
+        'change_password is off: the fake driver has no guest agent',
+      ],
       [
         /fixed_ips|FixedIPs|test_networks|NetworksTest|[Vv]irtual_?[Ii]nterfaces|floating_ips_bulk|QuotasSecurityGroup|certificates/,
         'nova-network era API: Tempest skips it when Neutron is on',
