@@ -207,7 +207,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'varchar(32)', ts)
     .addColumn('updated_at', 'varchar(32)')
     .execute();
-  await db.schema.createIndex('compute_services_host_binary').on('compute_services').columns(['host', 'binary']).unique().execute();
+  await db.schema
+    .createIndex('compute_services_host_binary')
+    .on('compute_services')
+    .columns(['host', 'binary'])
+    .unique()
+    .execute();
   await serialId(db.schema.createTable('compute_nodes'))
     .addColumn('uuid', 'varchar(36)', (c) => c.notNull().unique())
     .addColumn('service_id', 'integer', (c) => c.notNull())
