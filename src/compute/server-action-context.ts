@@ -91,3 +91,20 @@ export function onlyKeys(action: string, body: Record<string, unknown>, allowed:
 
 /** 202 with no body, Nova's answer to most actions. */
 export const accepted = (call: ActionCall): FastifyReply => call.reply.code(202).send();
+
+/** An action that only casts `method` to the host with a first task state (stop, start, pause, ...): 202. */
+export const castAction = (
+  policy: string,
+  state: string,
+  action: string,
+  method: string,
+  taskState: string,
+): ActionSpec => ({
+  policy,
+  lock: true,
+  state,
+  handle: async (call) => {
+    await call.deps.conductor.act(actRequest(call, action, method, taskState));
+    return accepted(call);
+  },
+});

@@ -11,6 +11,7 @@ import {
   accepted,
   actRequest,
   bodyObject,
+  castAction,
   onlyKeys,
 } from './server-action-context.ts';
 import { assertValid, MetadataSchema } from './server-create-schema.ts';
@@ -200,16 +201,12 @@ async function setSystemMetadata(call: ActionCall, values: Record<string, string
 export const imageActions: Record<string, ActionSpec> = {
   createImage: { policy: 'os_compute_api:servers:create_image', state: 'createImage', handle: createImage },
   shelve: { policy: 'os_compute_api:os-shelve:shelve', lock: true, state: 'shelve', handle: shelve },
-  shelveOffload: {
-    policy: 'os_compute_api:os-shelve:shelve_offload',
-    lock: true,
-    state: 'shelveOffload',
-    handle: async (call) => {
-      await call.deps.conductor.act(
-        actRequest(call, 'shelveOffload', AgentMethod.shelveOffload, TaskState.shelvingOffloading),
-      );
-      return accepted(call);
-    },
-  },
+  shelveOffload: castAction(
+    'os_compute_api:os-shelve:shelve_offload',
+    'shelveOffload',
+    'shelveOffload',
+    AgentMethod.shelveOffload,
+    TaskState.shelvingOffloading,
+  ),
   unshelve: { policy: 'os_compute_api:os-shelve:unshelve', lock: true, state: 'unshelve', handle: unshelve },
 };

@@ -10,21 +10,11 @@ import {
   accepted,
   actRequest,
   bodyObject,
+  castAction,
   onlyKeys,
 } from './server-action-context.ts';
 
 const S = 'os_compute_api:servers';
-
-/** An action that only casts `method` with a first task state (stop, start, pause, ...). */
-const simple = (policy: string, state: string, action: string, method: string, taskState: string): ActionSpec => ({
-  policy,
-  lock: true,
-  state,
-  handle: async (call) => {
-    await call.deps.conductor.act(actRequest(call, action, method, taskState));
-    return accepted(call);
-  },
-});
 
 async function reboot(call: ActionCall) {
   const body = bodyObject(call, 'reboot');
@@ -143,25 +133,37 @@ function randomPassword(): string {
 
 export const powerActions: Record<string, ActionSpec> = {
   reboot: { policy: `${S}:reboot`, lock: true, state: 'reboot', handle: reboot },
-  'os-stop': simple(`${S}:stop`, 'stop', 'stop', AgentMethod.stop, TaskState.poweringOff),
-  'os-start': simple(`${S}:start`, 'start', 'start', AgentMethod.start, TaskState.poweringOn),
-  pause: simple('os_compute_api:os-pause-server:pause', 'pause', 'pause', AgentMethod.pause, TaskState.pausing),
-  unpause: simple(
+  'os-stop': castAction(`${S}:stop`, 'stop', 'stop', AgentMethod.stop, TaskState.poweringOff),
+  'os-start': castAction(`${S}:start`, 'start', 'start', AgentMethod.start, TaskState.poweringOn),
+  pause: castAction('os_compute_api:os-pause-server:pause', 'pause', 'pause', AgentMethod.pause, TaskState.pausing),
+  unpause: castAction(
     'os_compute_api:os-pause-server:unpause',
     'unpause',
     'unpause',
     AgentMethod.unpause,
     TaskState.unpausing,
   ),
-  suspend: simple(
+  suspend: castAction(
     'os_compute_api:os-suspend-server:suspend',
     'suspend',
     'suspend',
     AgentMethod.suspend,
     TaskState.suspending,
   ),
-  resume: simple('os_compute_api:os-suspend-server:resume', 'resume', 'resume', AgentMethod.resume, TaskState.resuming),
-  unrescue: simple('os_compute_api:os-unrescue', 'unrescue', 'unrescue', AgentMethod.unrescue, TaskState.unrescuing),
+  resume: castAction(
+    'os_compute_api:os-suspend-server:resume',
+    'resume',
+    'resume',
+    AgentMethod.resume,
+    TaskState.resuming,
+  ),
+  unrescue: castAction(
+    'os_compute_api:os-unrescue',
+    'unrescue',
+    'unrescue',
+    AgentMethod.unrescue,
+    TaskState.unrescuing,
+  ),
   rescue: { policy: 'os_compute_api:os-rescue', lock: true, state: 'rescue', handle: rescue },
   lock: { policy: 'os_compute_api:os-lock-server:lock', handle: lock },
   unlock: { policy: 'os_compute_api:os-lock-server:unlock', handle: unlock },

@@ -10,6 +10,7 @@ import {
   accepted,
   actRequest,
   bodyObject,
+  castAction,
   onlyKeys,
 } from './server-action-context.ts';
 import { idOfRef } from './server-create-input.ts';
@@ -101,17 +102,13 @@ export const resizeActions: Record<string, ActionSpec> = {
       return call.reply.code(204).send();
     },
   },
-  revertResize: {
-    policy: 'os_compute_api:servers:revert_resize',
-    lock: true,
-    state: 'revertResize',
-    handle: async (call) => {
-      await call.deps.conductor.act(
-        actRequest(call, 'revertResize', AgentMethod.revertResize, TaskState.resizeReverting),
-      );
-      return accepted(call);
-    },
-  },
+  revertResize: castAction(
+    'os_compute_api:servers:revert_resize',
+    'revertResize',
+    'revertResize',
+    AgentMethod.revertResize,
+    TaskState.resizeReverting,
+  ),
   migrate: { policy: 'os_compute_api:os-migrate-server:migrate', lock: true, state: 'migrate', handle: migrate },
   'os-migrateLive': {
     policy: 'os_compute_api:os-migrate-server:migrate_live',
