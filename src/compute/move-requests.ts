@@ -86,7 +86,28 @@ async function noDestination(deps: ComputeDeps, req: ActRequest, event: string, 
   });
 }
 
-async function insertMigration(deps: ComputeDeps, values: Omit<MigrationRow, 'id'>): Promise<MigrationRow> {
+/** The migration record of moving `row` to `dest`: from the instance's host and node to the claimed ones. */
+async function insertMigration(
+  deps: ComputeDeps,
+  row: InstanceRow,
+  dest: Destination,
+  move: Pick<
+    MigrationRow,
+    'uuid' | 'old_instance_type_id' | 'new_instance_type_id' | 'status' | 'migration_type' | 'created_at'
+  >,
+): Promise<MigrationRow> {
+  const values: Omit<MigrationRow, 'id'> = {
+    ...move,
+    instance_uuid: row.uuid,
+    source_compute: row.host,
+    dest_compute: dest.host,
+    source_node: row.node,
+    dest_node: dest.node,
+    dest_host: dest.host,
+    project_id: row.project_id,
+    user_id: row.user_id,
+    updated_at: null,
+  };
   await deps.db
     .insertInto('instance_migrations')
     .values(values as MigrationRow)
@@ -161,22 +182,13 @@ export async function resize(
     await noDestination(deps, { ...req, taskState: req.taskState ?? 'resize_prep' }, event);
     return;
   }
-  const migration = await insertMigration(deps, {
+  const migration = await insertMigration(deps, row, dest, {
     uuid: migrationUuid,
-    instance_uuid: row.uuid,
-    source_compute: row.host,
-    dest_compute: dest.host,
-    source_node: row.node,
-    dest_node: dest.node,
-    dest_host: dest.host,
     old_instance_type_id: current.id ?? null,
     new_instance_type_id: newFlavor.id,
     status: 'pre-migrating',
     migration_type: migrationType,
-    project_id: row.project_id,
-    user_id: row.user_id,
     created_at: now,
-    updated_at: null,
   });
   await deps.db.transaction().execute(async (tx) => {
     await tx.updateTable('instances').set({ old_flavor: row.flavor }).where('uuid', '=', row.uuid).execute();
@@ -305,22 +317,13 @@ export async function liveMigrate(
   }
   const now = new Date().toISOString();
   const flavor = parseJson<FlavorSnapshot>(row.flavor, {} as FlavorSnapshot);
-  const migration = await insertMigration(deps, {
+  const migration = await insertMigration(deps, row, dest, {
     uuid: migrationUuid,
-    instance_uuid: row.uuid,
-    source_compute: row.host,
-    dest_compute: dest.host,
-    source_node: row.node,
-    dest_node: dest.node,
-    dest_host: dest.host,
     old_instance_type_id: flavor.id ?? null,
     new_instance_type_id: flavor.id ?? null,
     status: 'running',
     migration_type: 'live-migration',
-    project_id: row.project_id,
-    user_id: row.user_id,
     created_at: now,
-    updated_at: null,
   });
   await finishEvent(deps.db, { uuid: row.uuid, request_id: req.context.request_id }, event, {
     result: 'Success',
