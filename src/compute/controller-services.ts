@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ComputeBase } from './deps.ts';
+import { firstServiceRow } from './host-records.ts';
 import type { ServiceRow } from './tables.ts';
 
 /** The services the Compute API process itself plays (Nova's scheduler and conductor run inside it here). */
@@ -34,20 +34,7 @@ export async function startControllerServices(
       try {
         await deps.db
           .insertInto('compute_services')
-          .values({
-            uuid: randomUUID(),
-            host,
-            binary,
-            topic,
-            disabled: 0,
-            disabled_reason: null,
-            forced_down: 0,
-            last_seen_up: now,
-            report_count: 1,
-            version: 61,
-            created_at: now,
-            updated_at: now,
-          } as ServiceRow)
+          .values({ ...firstServiceRow(host, binary, topic, now), updated_at: now } as ServiceRow)
           .execute();
       } catch {
         // Another API process inserted it first (host, binary is unique): its heartbeat is as good as ours.

@@ -6,6 +6,24 @@ import type { ComputeNodeRow, FlavorSnapshot, ServiceRow } from './tables.ts';
 
 // The integer ids are the database's (serial / autoincrement): rows are inserted without them.
 
+/** A service's compute_services row at its first heartbeat: enabled, up as of `now`, one report so far. */
+export function firstServiceRow(host: string, binary: string, topic: string, now: string): Omit<ServiceRow, 'id'> {
+  return {
+    uuid: randomUUID(),
+    host,
+    binary,
+    topic,
+    disabled: 0,
+    disabled_reason: null,
+    forced_down: 0,
+    last_seen_up: now,
+    report_count: 1,
+    version: 61,
+    created_at: now,
+    updated_at: null,
+  };
+}
+
 /**
  * A compute agent's heartbeat in the database: its `compute_services` row (up as of now; disabled and
  * forced_down stay as the API set them) and its host's `compute_nodes` row, with usage counted from the
@@ -32,20 +50,7 @@ export async function recordHostReport(deps: ComputeDeps, report: StateReport): 
     } else {
       await tx
         .insertInto('compute_services')
-        .values({
-          uuid: randomUUID(),
-          host: report.host,
-          binary: 'nova-compute',
-          topic: 'compute',
-          disabled: 0,
-          disabled_reason: null,
-          forced_down: 0,
-          last_seen_up: now,
-          report_count: 1,
-          version: 61,
-          created_at: now,
-          updated_at: null,
-        } as ServiceRow)
+        .values(firstServiceRow(report.host, 'nova-compute', 'compute', now) as ServiceRow)
         .execute();
       serviceId = (
         await tx
