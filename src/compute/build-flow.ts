@@ -1,5 +1,6 @@
 import { NoConsumer } from '../core/bus/bus.ts';
 import { type ActionContext, AGENT_TOPIC, AgentMethod, type BuildFailed, type InstanceMessage } from './agent/rpc.ts';
+import { imagePropertiesOf } from './clients/image.ts';
 import type { GlanceImage, NetworkInfo, RequestSpec } from './clients/types.ts';
 import type { ComputeDeps } from './deps.ts';
 import type { ImageSpec } from './drivers/hypervisor.ts';
@@ -37,40 +38,13 @@ export async function castBuild(deps: ComputeDeps, msg: BuildInstancesMessage): 
 
 /** Glance's image as the agent's spec carries it: the base fields, the rest as properties. */
 export function imageSpecOf(deps: ComputeDeps, image: GlanceImage, token?: string): ImageSpec {
-  const base = new Set([
-    'id',
-    'name',
-    'status',
-    'visibility',
-    'owner',
-    'size',
-    'min_ram',
-    'min_disk',
-    'disk_format',
-    'container_format',
-    'created_at',
-    'updated_at',
-    'checksum',
-    'os_hash_algo',
-    'os_hash_value',
-    'protected',
-    'tags',
-    'file',
-    'schema',
-    'self',
-    'virtual_size',
-    'locations',
-    'direct_url',
-    'stores',
-    'os_hidden',
-  ]);
   return {
     id: image.id,
     disk_format: image.disk_format ?? undefined,
     container_format: image.container_format ?? undefined,
     min_disk: image.min_disk,
     min_ram: image.min_ram,
-    properties: Object.fromEntries(Object.entries(image).filter(([k]) => !base.has(k))),
+    properties: imagePropertiesOf(image),
     download: { url: deps.image.fileUrl(image.id), token: token ?? '' },
   };
 }

@@ -1,33 +1,5 @@
+import { imagePropertiesOf } from './clients/image.ts';
 import type { GlanceImage } from './clients/types.ts';
-
-/** Glance v2's own image attributes; every other key of an image is a property (Nova's `metadata`). */
-const GLANCE_CORE = new Set([
-  'id',
-  'name',
-  'status',
-  'visibility',
-  'protected',
-  'checksum',
-  'owner',
-  'size',
-  'virtual_size',
-  'min_ram',
-  'min_disk',
-  'disk_format',
-  'container_format',
-  'created_at',
-  'updated_at',
-  'tags',
-  'self',
-  'file',
-  'schema',
-  'locations',
-  'direct_url',
-  'os_hidden',
-  'os_hash_algo',
-  'os_hash_value',
-  'stores',
-]);
 
 /** Nova's image status from Glance's (glance v1 names, uppercased; anything else UNKNOWN). */
 const STATUS: Record<string, string> = {
@@ -46,13 +18,6 @@ const STATUS: Record<string, string> = {
 const PROGRESS: Record<string, number> = { queued: 25, saving: 50, active: 100 };
 
 export const novaImageStatus = (glanceStatus: string): string => STATUS[glanceStatus] ?? 'UNKNOWN';
-
-/** The user properties of a Glance image: Nova's image `metadata`. */
-export function imageProperties(img: GlanceImage): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(img)) if (!GLANCE_CORE.has(k)) out[k] = v;
-  return out;
-}
 
 export interface ImageLinkContext {
   /** Absolute URL under /compute. */
@@ -83,7 +48,7 @@ export const imageSummary = (ctx: ImageLinkContext, img: GlanceImage) => ({
 
 /** The 2.1 image view of GET /images/{id} and /images/detail. */
 export function imageDetail(ctx: ImageLinkContext, img: GlanceImage): Record<string, unknown> {
-  const metadata = imageProperties(img);
+  const metadata = imagePropertiesOf(img);
   const view: Record<string, unknown> = {
     id: img.id,
     name: img.name,

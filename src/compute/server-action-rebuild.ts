@@ -1,6 +1,7 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { AgentMethod } from './agent/rpc.ts';
+import { imagePropertiesOf } from './clients/image.ts';
 import { badRequest } from './errors.ts';
 import { TaskState } from './instance-state.ts';
 import { updateInstance, visibleInstanceOr404 } from './instance-store.ts';
@@ -8,7 +9,7 @@ import type { Microversion } from './microversion.ts';
 import { checkQuota } from './quotas.ts';
 import { enforceNova } from './server-access.ts';
 import { type ActionCall, type ActionSpec, actRequest } from './server-action-context.ts';
-import { imageFor, imagePropertiesOf } from './server-create.ts';
+import { imageFor } from './server-create.ts';
 import { canonicalIpv6, idOfRef } from './server-create-input.ts';
 import { assertValid, isUuidLike, MetadataSchema } from './server-create-schema.ts';
 import { renderServer } from './server-render.ts';

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { imagePropertiesOf } from './clients/image.ts';
 import type { GlanceImage, RequestSpec, ResolvedNetworks } from './clients/types.ts';
 import type { ComputeDeps } from './deps.ts';
 import { badRequest, forbidden } from './errors.ts';
@@ -11,38 +12,6 @@ import { SECURITY_GROUPS_KEY, TRUSTED_CERTS_KEY } from './server-view.ts';
 import type { FlavorRow, FlavorSnapshot, InstanceRow } from './tables.ts';
 
 const S = 'os_compute_api:servers';
-
-/** Glance's own image fields; everything else on an image is a user property (copied as `image_<key>`). */
-const IMAGE_CORE = new Set([
-  'id',
-  'name',
-  'status',
-  'visibility',
-  'owner',
-  'size',
-  'virtual_size',
-  'checksum',
-  'os_hash_algo',
-  'os_hash_value',
-  'min_ram',
-  'min_disk',
-  'disk_format',
-  'container_format',
-  'created_at',
-  'updated_at',
-  'tags',
-  'protected',
-  'file',
-  'self',
-  'schema',
-  'direct_url',
-  'locations',
-  'os_hidden',
-  'stores',
-]);
-
-export const imagePropertiesOf = (image: GlanceImage): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(image).filter(([k]) => !IMAGE_CORE.has(k)));
 
 export interface CreateResult {
   rows: InstanceRow[];

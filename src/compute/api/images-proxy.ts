@@ -1,10 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { ServiceApp } from '../../core/http/service.ts';
+import { imagePropertiesOf } from '../clients/image.ts';
 import type { GlanceImage, ServiceAnswer } from '../clients/types.ts';
 import type { ComputeDeps } from '../deps.ts';
 import { badRequest, forbidden, notFound } from '../errors.ts';
-import { imageDetail, imageMatches, imageProperties, imageSummary } from '../image-proxy-view.ts';
+import { imageDetail, imageMatches, imageSummary } from '../image-proxy-view.ts';
 import { nextLinks, pageAfter, parseLimit, queryValue } from '../list-paging.ts';
 
 /** The compute image API proxies Glance up to 2.35; its metadata sub-resource lives on until 2.38. */
@@ -113,7 +114,7 @@ export function imagesProxyRoutes(app: ServiceApp, deps: ComputeDeps): void {
   };
 
   const setOps = (img: GlanceImage, wanted: Record<string, string>, replaceAll: boolean) => {
-    const current = imageProperties(img);
+    const current = imagePropertiesOf(img);
     const ops: unknown[] = [];
     if (replaceAll)
       for (const key of Object.keys(current))
@@ -129,7 +130,7 @@ export function imagesProxyRoutes(app: ServiceApp, deps: ComputeDeps): void {
 
   app.get<{ Params: IdParams }>('/v2.1/images/:image_id/metadata', async (req) => {
     gate(req, IMAGE_METADATA_MAX);
-    return { metadata: imageProperties(await fetchImage(req, req.params.image_id)) };
+    return { metadata: imagePropertiesOf(await fetchImage(req, req.params.image_id)) };
   });
 
   app.put<{ Params: IdParams; Body: MetadataBody }>(
@@ -139,7 +140,7 @@ export function imagesProxyRoutes(app: ServiceApp, deps: ComputeDeps): void {
       gate(req, IMAGE_METADATA_MAX);
       const img = await fetchImage(req, req.params.image_id);
       const after = await patch(req, img, setOps(img, req.body.metadata, true));
-      return { metadata: imageProperties(after) };
+      return { metadata: imagePropertiesOf(after) };
     },
   );
 
@@ -150,13 +151,13 @@ export function imagesProxyRoutes(app: ServiceApp, deps: ComputeDeps): void {
       gate(req, IMAGE_METADATA_MAX);
       const img = await fetchImage(req, req.params.image_id);
       const after = await patch(req, img, setOps(img, req.body.metadata, false));
-      return { metadata: imageProperties(after) };
+      return { metadata: imagePropertiesOf(after) };
     },
   );
 
   app.get<{ Params: KeyParams }>('/v2.1/images/:image_id/metadata/:key', async (req) => {
     gate(req, IMAGE_METADATA_MAX);
-    const props = imageProperties(await fetchImage(req, req.params.image_id));
+    const props = imagePropertiesOf(await fetchImage(req, req.params.image_id));
     if (!(req.params.key in props)) throw notFound('Invalid metadata key');
     return { meta: { [req.params.key]: props[req.params.key] } };
   });
@@ -178,7 +179,7 @@ export function imagesProxyRoutes(app: ServiceApp, deps: ComputeDeps): void {
   app.delete<{ Params: KeyParams }>('/v2.1/images/:image_id/metadata/:key', async (req, reply) => {
     gate(req, IMAGE_METADATA_MAX);
     const img = await fetchImage(req, req.params.image_id);
-    if (!(req.params.key in imageProperties(img))) throw notFound('Invalid metadata key');
+    if (!(req.params.key in imagePropertiesOf(img))) throw notFound('Invalid metadata key');
     await patch(req, img, [{ op: 'remove', path: `/${pointer(req.params.key)}` }]);
     return reply.code(204).send();
   });

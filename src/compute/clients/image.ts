@@ -2,6 +2,39 @@ import type { ComputeBase } from '../deps.ts';
 import { TtlCache } from './ttl-cache.ts';
 import type { CallerToken, GlanceImage, ImageClient, ServiceAnswer } from './types.ts';
 
+/** Glance v2's own image attributes; every other key of an image is a user property. */
+const GLANCE_CORE = new Set([
+  'id',
+  'name',
+  'status',
+  'visibility',
+  'protected',
+  'checksum',
+  'owner',
+  'size',
+  'virtual_size',
+  'min_ram',
+  'min_disk',
+  'disk_format',
+  'container_format',
+  'created_at',
+  'updated_at',
+  'tags',
+  'self',
+  'file',
+  'schema',
+  'locations',
+  'direct_url',
+  'os_hidden',
+  'os_hash_algo',
+  'os_hash_value',
+  'stores',
+]);
+
+/** The user properties of a Glance image: Nova's image `metadata`, the `image_<key>` system metadata. */
+export const imagePropertiesOf = (image: GlanceImage): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(image).filter(([k]) => !GLANCE_CORE.has(k)));
+
 /** How long an image lookup stays good for one token: long enough that a burst of creates asks Glance once. */
 const SHOW_TTL_MS = 5000;
 
