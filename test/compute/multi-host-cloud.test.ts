@@ -1,31 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startCloud, type TestCloud } from '../helpers/cloud.ts';
-
-const HOSTS = ['h1', 'h2', 'h3', 'h4', 'h5'];
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined>, ms = 20000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
-
-const nova = (cloud: TestCloud, method: string, path: string, body?: unknown, mv = '2.37') =>
-  cloud.call(method, `/compute/v2.1${path}`, {
-    token: cloud.adminToken,
-    body,
-    headers: { 'openstack-api-version': `compute ${mv}` },
-  });
+import { eventually, HOSTS, nova } from './conductor-fixture.ts';
 
 test('five fake compute hosts report to Placement and servers spread over them', async (t) => {
   const cloud = await startCloud(t, { compute: { hosts: HOSTS, fakeDelayMs: 20 } });
