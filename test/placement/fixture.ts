@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CallResult, TestCloud } from '../helpers/cloud.ts';
+import { after, before } from 'node:test';
+import { type CallResult, startCloud, type TestCloud } from '../helpers/cloud.ts';
 
 /** A Placement call as the admin at microversion `version` (none: the 1.0 default). */
 export type Placement = (
@@ -18,6 +19,23 @@ export function placementClient(cloud: TestCloud, defaultVersion?: string): Plac
       headers: version ? { 'openstack-api-version': `placement ${version}` } : {},
     });
   };
+}
+
+/**
+ * The cloud of the enclosing describe block: started before its tests (ahead of the block's own `before`),
+ * closed after them. `pl` calls its Placement as the admin at `defaultVersion`.
+ */
+export function placementSuite(defaultVersion?: string): { cloud: () => TestCloud; pl: Placement } {
+  let started: TestCloud | undefined;
+  const cloud = () => {
+    if (!started) throw new Error('the cloud is started in before()');
+    return started;
+  };
+  before(async () => {
+    started = await startCloud();
+  });
+  after(() => started?.close());
+  return { cloud, pl: (method, path, opts) => placementClient(cloud(), defaultVersion)(method, path, opts) };
 }
 
 /** A provider with the given inventory (ratio 1, nothing reserved unless given); returns its uuid. */

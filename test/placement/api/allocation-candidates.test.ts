@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { startCloud, type TestCloud } from '../../helpers/cloud.ts';
-import { claim, type Placement, placementClient, providerWith } from '../fixture.ts';
+import { before, describe, it } from 'node:test';
+import { claim, placementSuite, providerWith } from '../fixture.ts';
 
 describe('placement: allocation candidates', () => {
-  let cloud: TestCloud;
-  let pl: Placement;
+  const { pl } = placementSuite();
   let big: string;
   let small: string;
   let ssd: string;
@@ -14,8 +12,6 @@ describe('placement: allocation candidates', () => {
   // The all-in-one's own compute host reports a provider too: answers are read for these three only.
   const MINE = 'CUSTOM_CANDIDATE_TEST';
   before(async () => {
-    cloud = await startCloud();
-    pl = placementClient(cloud);
     big = await providerWith(
       pl,
       'cand-big',
@@ -41,7 +37,6 @@ describe('placement: allocation candidates', () => {
     });
     assert.equal(put.status, 200);
   });
-  after(() => cloud.close());
 
   const candidates = (query: string, version = '1.39') => pl('GET', `/allocation_candidates?${query}`, { version });
   const uuidsOf = (body: { allocation_requests: { allocations: Record<string, unknown> }[] }) =>

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { startCloud, type TestCloud } from '../../helpers/cloud.ts';
-import { claim, type Placement, placementClient, providerWith } from '../fixture.ts';
+import { describe, it } from 'node:test';
+import { claim, placementSuite, providerWith } from '../fixture.ts';
 
 describe('placement: allocation writes under concurrency', () => {
-  let cloud: TestCloud;
-  let pl: Placement;
-  before(async () => {
-    cloud = await startCloud();
-    pl = placementClient(cloud);
-  });
-  after(() => cloud.close());
+  const { pl } = placementSuite();
 
   it('20 parallel claims against capacity for 10: exactly 10 succeed, usage is 10', async () => {
     const rp = await providerWith(pl, 'race-host', { VCPU: { total: 10 } });

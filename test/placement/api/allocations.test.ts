@@ -1,23 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { startCloud, type TestCloud } from '../../helpers/cloud.ts';
-import { claim, type Placement, placementClient, providerWith } from '../fixture.ts';
+import { before, describe, it } from 'node:test';
+import { claim, placementSuite, providerWith } from '../fixture.ts';
 
 describe('placement: allocations and usages', () => {
-  let cloud: TestCloud;
-  let pl: Placement;
+  const { pl } = placementSuite();
   let hostA: string;
   let hostB: string;
   const flavor = { VCPU: 2, MEMORY_MB: 1024, DISK_GB: 10 };
   before(async () => {
-    cloud = await startCloud();
-    pl = placementClient(cloud);
     const inv = { VCPU: { total: 4 }, MEMORY_MB: { total: 4096 }, DISK_GB: { total: 100 } };
     hostA = await providerWith(pl, 'alloc-host-a', inv);
     hostB = await providerWith(pl, 'alloc-host-b', inv);
   });
-  after(() => cloud.close());
 
   it('claims within capacity, refuses beyond it with 409, and shows the allocations', async () => {
     const one = randomUUID();

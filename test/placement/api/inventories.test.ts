@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { startCloud, type TestCloud } from '../../helpers/cloud.ts';
-import { claim, type Placement, placementClient } from '../fixture.ts';
+import { describe, it } from 'node:test';
+import { claim, placementSuite } from '../fixture.ts';
 
 describe('placement: inventories', () => {
-  let cloud: TestCloud;
-  let pl: Placement;
-  before(async () => {
-    cloud = await startCloud();
-    pl = placementClient(cloud);
-  });
-  after(() => cloud.close());
+  const { pl } = placementSuite();
 
   const newProvider = async (name: string) => {
     const res = await pl('POST', '/resource_providers', { body: { name }, version: '1.20' });

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { startCloud, type TestCloud } from '../../helpers/cloud.ts';
-import { claim, type Placement, placementClient, providerWith } from '../fixture.ts';
+import { describe, it } from 'node:test';
+import { claim, placementSuite, providerWith } from '../fixture.ts';
 
 describe('placement: reshaper (1.30)', () => {
-  let cloud: TestCloud;
-  let pl: Placement;
-  before(async () => {
-    cloud = await startCloud();
-    pl = placementClient(cloud, '1.39');
-  });
-  after(() => cloud.close());
+  const { pl } = placementSuite('1.39');
 
   it('moves VGPU inventory and its allocation from a host to a child provider at once', async () => {
     const host = await providerWith(pl, 'reshape-host', { VCPU: { total: 8 }, VGPU: { total: 4 } });

@@ -1,17 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { startCloud, type TestCloud } from '../../helpers/cloud.ts';
-import { type Placement, placementClient, providerWith } from '../fixture.ts';
+import { describe, it } from 'node:test';
+import { placementSuite, providerWith } from '../fixture.ts';
 
 describe('placement: traits, resource classes, aggregates', () => {
-  let cloud: TestCloud;
-  let pl: Placement;
-  before(async () => {
-    cloud = await startCloud();
-    pl = placementClient(cloud, '1.39');
-  });
-  after(() => cloud.close());
+  const { pl } = placementSuite('1.39');
 
   it('lists standard traits, creates and deletes custom ones', async () => {
     const all = await pl('GET', '/traits');

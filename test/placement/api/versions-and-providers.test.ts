@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { startCloud, type TestCloud } from '../../helpers/cloud.ts';
-import { type Placement, placementClient } from '../fixture.ts';
+import { describe, it } from 'node:test';
+import { placementSuite } from '../fixture.ts';
 
 describe('placement: version document, microversions, resource providers', () => {
-  let cloud: TestCloud;
-  let pl: Placement;
-  before(async () => {
-    cloud = await startCloud();
-    pl = placementClient(cloud);
-  });
-  after(() => cloud.close());
+  const { cloud, pl } = placementSuite();
 
   it('serves the version document without a token, and is in the catalog', async () => {
-    const res = await cloud.call('GET', '/placement/');
+    const res = await cloud().call('GET', '/placement/');
     assert.equal(res.status, 200);
     assert.deepEqual(
       res.body.versions.map((v: Record<string, unknown>) => [v.id, v.min_version, v.max_version, v.status]),
@@ -23,12 +16,12 @@ describe('placement: version document, microversions, resource providers', () =>
     assert.ok(Array.isArray(res.body.versions[0].links));
     assert.equal(res.headers.get('openstack-api-version'), 'placement 1.0');
     assert.match(res.headers.get('vary') ?? '', /openstack-api-version/i);
-    const token = await cloud.call('POST', '/identity/v3/auth/tokens', {
+    const token = await cloud().call('POST', '/identity/v3/auth/tokens', {
       body: {
         auth: {
           identity: {
             methods: ['password'],
-            password: { user: { name: 'admin', domain: { id: 'default' }, password: cloud.adminPassword } },
+            password: { user: { name: 'admin', domain: { id: 'default' }, password: cloud().adminPassword } },
           },
           scope: { project: { name: 'admin', domain: { id: 'default' } } },
         },
@@ -62,24 +55,24 @@ describe('placement: version document, microversions, resource providers', () =>
     // Routes added later answer 404 at earlier versions.
     assert.equal((await pl('GET', '/traits', { version: '1.5' })).status, 404);
     assert.equal((await pl('GET', '/traits', { version: '1.6' })).status, 200);
-    const html = await cloud.call('GET', '/placement/resource_providers', {
-      token: cloud.adminToken,
+    const html = await cloud().call('GET', '/placement/resource_providers', {
+      token: cloud().adminToken,
       headers: { accept: 'text/html' },
     });
     assert.equal(html.status, 406);
-    const json = await cloud.call('GET', '/placement/resource_providers', {
-      token: cloud.adminToken,
+    const json = await cloud().call('GET', '/placement/resource_providers', {
+      token: cloud().adminToken,
       headers: { accept: 'text/html, application/json;q=0.9' },
     });
     assert.equal(json.status, 200);
-    const form = await cloud.call('POST', '/placement/resource_providers', {
-      token: cloud.adminToken,
+    const form = await cloud().call('POST', '/placement/resource_providers', {
+      token: cloud().adminToken,
       raw: 'name=x',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     assert.equal(form.status, 415);
     assert.equal(form.body.errors[0].status, 415);
-    const noToken = await cloud.call('GET', '/placement/resource_providers');
+    const noToken = await cloud().call('GET', '/placement/resource_providers');
     assert.equal(noToken.status, 401);
     assert.equal(noToken.body.errors[0].status, 401);
   });
@@ -160,21 +153,21 @@ describe('placement: version document, microversions, resource providers', () =>
   });
 
   it('is for admins and services only', async () => {
-    const admin = await cloud.call('GET', '/identity/v3/projects?name=admin', { token: cloud.adminToken });
+    const admin = await cloud().call('GET', '/identity/v3/projects?name=admin', { token: cloud().adminToken });
     const projectId = admin.body.projects[0].id;
-    const user = await cloud.call('POST', '/identity/v3/users', {
-      token: cloud.adminToken,
+    const user = await cloud().call('POST', '/identity/v3/users', {
+      token: cloud().adminToken,
       body: { user: { name: 'pl-member', password: 'pw-member-1', default_project_id: projectId } },
     });
-    const roles = await cloud.call('GET', '/identity/v3/roles?name=member', { token: cloud.adminToken });
-    await cloud.call(
+    const roles = await cloud().call('GET', '/identity/v3/roles?name=member', { token: cloud().adminToken });
+    await cloud().call(
       'PUT',
       `/identity/v3/projects/${projectId}/users/${user.body.user.id}/roles/${roles.body.roles[0].id}`,
       {
-        token: cloud.adminToken,
+        token: cloud().adminToken,
       },
     );
-    const member = await cloud.login('pl-member', 'pw-member-1', { project: { id: projectId } });
+    const member = await cloud().login('pl-member', 'pw-member-1', { project: { id: projectId } });
     const res = await pl('GET', '/resource_providers', { token: member.token });
     assert.equal(res.status, 403);
     assert.equal(res.body.errors[0].status, 403);
