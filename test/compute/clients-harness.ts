@@ -10,6 +10,7 @@ import { openDatabase } from '../../src/core/db/database.ts';
 import { createServiceClient } from '../../src/core/service-client.ts';
 import { serviceCredentials } from '../../src/core/service-credentials.ts';
 import { startCloud, type TestCloud } from '../helpers/cloud.ts';
+import { instanceRow } from './compute-fixture.ts';
 
 /**
  * A started cloud plus the Compute clients built the way compute/index.ts builds them (the same database,
@@ -64,50 +65,19 @@ export async function insertInstance(
   db: ComputeDb,
   row: { uuid: string; project_id: string; user_id?: string; host?: string | null; info_cache?: string },
 ): Promise<void> {
-  const now = new Date().toISOString();
+  const host = row.host === undefined ? 'host-1' : row.host;
   await db
     .insertInto('instances')
-    .values({
-      uuid: row.uuid,
-      project_id: row.project_id,
-      user_id: row.user_id ?? 'user',
-      display_name: 'vm',
-      display_description: null,
-      hostname: 'vm',
-      image_ref: '',
-      flavor: '{}',
-      old_flavor: null,
-      vm_state: 'active',
-      task_state: null,
-      power_state: 1,
-      host: row.host === undefined ? 'host-1' : row.host,
-      node: row.host === undefined ? 'host-1' : row.host,
-      availability_zone: 'nova',
-      launched_at: now,
-      terminated_at: null,
-      locked: 0,
-      locked_by: null,
-      locked_reason: null,
-      key_name: null,
-      key_data: null,
-      user_data: null,
-      config_drive: '',
-      access_ip_v4: null,
-      access_ip_v6: null,
-      reservation_id: 'r-test',
-      launch_index: 0,
-      kernel_id: '',
-      ramdisk_id: '',
-      root_device_name: null,
-      disk_config: 'MANUAL',
-      info_cache: row.info_cache ?? '[]',
-      fault: null,
-      progress: 0,
-      created_at: now,
-      updated_at: null,
-      deleted_at: null,
-      deleted: 0,
-    })
+    .values(
+      instanceRow({
+        uuid: row.uuid,
+        project_id: row.project_id,
+        user_id: row.user_id ?? 'user',
+        host,
+        node: host,
+        info_cache: row.info_cache ?? '[]',
+      }),
+    )
     .execute();
 }
 

@@ -1,3 +1,4 @@
+import type { InstanceRow } from '../../src/compute/tables.ts';
 import type { TestCloud } from '../helpers/cloud.ts';
 
 /** One Compute API call at an optional microversion: nova(token, 'GET', '/flavors', undefined, '2.55'). */
@@ -22,4 +23,49 @@ export async function waitForComputeHost(cloud: TestCloud, host?: string, timeou
     if (Date.now() > deadline) throw new Error(`no compute host reported: ${JSON.stringify(res.body)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A server row as the API writes it: an active server `vm` on host-1, created now (tests override the rest). */
+export function instanceRow(row: Partial<InstanceRow> & Pick<InstanceRow, 'uuid' | 'project_id'>): InstanceRow {
+  const now = new Date().toISOString();
+  return {
+    user_id: 'user',
+    display_name: 'vm',
+    display_description: null,
+    hostname: 'vm',
+    image_ref: '',
+    flavor: '{}',
+    old_flavor: null,
+    vm_state: 'active',
+    task_state: null,
+    power_state: 1,
+    host: 'host-1',
+    node: 'host-1',
+    availability_zone: 'nova',
+    launched_at: now,
+    terminated_at: null,
+    locked: 0,
+    locked_by: null,
+    locked_reason: null,
+    key_name: null,
+    key_data: null,
+    user_data: null,
+    config_drive: '',
+    access_ip_v4: null,
+    access_ip_v6: null,
+    reservation_id: 'r-test',
+    launch_index: 0,
+    kernel_id: '',
+    ramdisk_id: '',
+    root_device_name: null,
+    disk_config: 'MANUAL',
+    info_cache: '[]',
+    fault: null,
+    progress: 0,
+    created_at: now,
+    updated_at: null,
+    deleted_at: null,
+    deleted: 0,
+    ...row,
+  };
 }
