@@ -1,7 +1,7 @@
 import type { BootSpec } from './compute-boot.ts';
 import type { ApiClient } from './compute-client.ts';
 
-/** The clients the setup needs: Identity (for the project id), Compute, Image and Networking, as the admin. */
+/** The clients the setup needs (Compute, Image and Networking), each as the admin. */
 export interface SetupClients {
   compute: ApiClient;
   image: ApiClient;
