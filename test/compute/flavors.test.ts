@@ -2,16 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCloud, type TestCloud } from '../helpers/cloud.ts';
 import { createMember, type Member } from '../identity/member-fixture.ts';
+import { novaCaller } from './compute-fixture.ts';
 
 describe('flavors', () => {
   let cloud: TestCloud;
   let alice: Member;
-  const nova = (token: string, method: string, path: string, body?: unknown, mv?: string) =>
-    cloud.call(method, `/compute/v2.1${path}`, {
-      token,
-      body,
-      headers: mv ? { 'openstack-api-version': `compute ${mv}` } : {},
-    });
+  const nova = novaCaller(() => cloud);
 
   before(async () => {
     cloud = await startCloud();
