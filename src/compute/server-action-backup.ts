@@ -1,8 +1,6 @@
-import { AgentMethod } from './agent/rpc.ts';
 import { badRequest } from './errors.ts';
-import { TaskState } from './instance-state.ts';
-import { type ActionCall, type ActionSpec, actRequest, bodyObject, onlyKeys } from './server-action-context.ts';
-import { createSnapshotRecord } from './server-action-images.ts';
+import { type ActionCall, type ActionSpec, bodyObject, onlyKeys } from './server-action-context.ts';
+import { castSnapshot, createSnapshotRecord } from './server-action-images.ts';
 
 /**
  * createBackup: a snapshot with image_type backup and its backup_type, keeping only the newest `rotation`
@@ -28,14 +26,7 @@ async function createBackup(call: ActionCall) {
   if (rotation > 0) {
     const args = await createSnapshotRecord(call, body.name, { ...metadata, backup_type: body.backup_type }, 'backup');
     imageId = args.image_id;
-    try {
-      await call.deps.conductor.act(
-        actRequest(call, 'createBackup', AgentMethod.snapshot, TaskState.imageSnapshot, { ...args }),
-      );
-    } catch (err) {
-      await call.deps.image.delete({ token: call.caller.token }, args.image_id).catch(() => {});
-      throw err;
-    }
+    await castSnapshot(call, 'createBackup', args);
   }
   const keep = Math.max(rotation - (imageId ? 1 : 0), 0);
   for (const old of existing.slice(0, Math.max(existing.length - keep, 0)))

@@ -78,6 +78,16 @@ export async function createSnapshotRecord(
   return { image_id: image.id, upload: { url: call.deps.image.fileUrl(image.id), token: call.caller.token } };
 }
 
+/** Casts the snapshot into `args` to the host as `action`; a refused cast deletes the image record made for it. */
+export async function castSnapshot(call: ActionCall, action: string, args: SnapshotArgs): Promise<void> {
+  try {
+    await call.deps.conductor.act(actRequest(call, action, AgentMethod.snapshot, TaskState.imageSnapshot, { ...args }));
+  } catch (err) {
+    await call.deps.image.delete({ token: call.caller.token }, args.image_id).catch(() => {});
+    throw err;
+  }
+}
+
 async function createImage(call: ActionCall) {
   const body = bodyObject(call, 'createImage');
   onlyKeys('createImage', body, ['name', 'metadata']);
@@ -98,14 +108,7 @@ async function createImage(call: ActionCall) {
       user_id: call.row.user_id,
     });
   const args = await createSnapshotRecord(call, body.name, metadata);
-  try {
-    await call.deps.conductor.act(
-      actRequest(call, 'createImage', AgentMethod.snapshot, TaskState.imageSnapshot, { ...args }),
-    );
-  } catch (err) {
-    await call.deps.image.delete({ token: call.caller.token }, args.image_id).catch(() => {});
-    throw err;
-  }
+  await castSnapshot(call, 'createImage', args);
   call.reply.code(202);
   if (call.req.microversion.atLeast('2.45')) return { image_id: args.image_id };
   // Nova's Location is the image in the Image service.
