@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from './errors.ts';
 import type { Caller } from './request-caller.ts';
-import type { ComputeDb, FlavorRow } from './tables.ts';
+import type { ComputeDb, FlavorRow, FlavorSnapshot } from './tables.ts';
 
 export const flavorNotFound = (id: string) => notFound(`Flavor ${id} could not be found.`);
 
@@ -151,6 +151,21 @@ export async function extraSpecsOf(db: ComputeDb, internalIds: string[]): Promis
     for (const r of rows) (out.get(r.flavor_id) as Record<string, string>)[r.key] = r.value;
   }
   return out;
+}
+
+/** The copy of `flavor` an instance carries (its `flavor` column): the flavor's sizes with its extra specs. */
+export async function flavorSnapshotOf(db: ComputeDb, flavor: FlavorRow): Promise<FlavorSnapshot> {
+  return {
+    id: flavor.id,
+    name: flavor.name,
+    vcpus: flavor.vcpus,
+    memory_mb: flavor.memory_mb,
+    root_gb: flavor.root_gb,
+    ephemeral_gb: flavor.ephemeral_gb,
+    swap: flavor.swap,
+    rxtx_factor: flavor.rxtx_factor,
+    extra_specs: (await extraSpecsOf(db, [flavor.internal_id])).get(flavor.internal_id) ?? {},
+  };
 }
 
 export async function setExtraSpecs(db: ComputeDb, internalId: string, specs: Record<string, string>) {

@@ -7,6 +7,7 @@ import type { RequestSpec } from './clients/types.ts';
 import type { ActRequest } from './conductor-contract.ts';
 import type { ComputeDeps } from './deps.ts';
 import { badRequest, conflict, instanceNotFound } from './errors.ts';
+import { flavorSnapshotOf } from './flavor-store.ts';
 import { finishEvent, startEvent } from './instance-actions-store.ts';
 import { casInstance, liveInstance, parseJson } from './instance-cas.ts';
 import { buildInstanceSpec, flavorSpecOf, loadRequestSpec, saveRequestSpec } from './instance-spec.ts';
@@ -23,22 +24,7 @@ async function flavorSnapshot(deps: ComputeDeps, flavorId: string): Promise<Flav
     .where('deleted_at', 'is', null)
     .executeTakeFirst();
   if (!f) throw badRequest(`Flavor ${flavorId} could not be found.`);
-  const specs = await deps.db
-    .selectFrom('flavor_extra_specs')
-    .select(['key', 'value'])
-    .where('flavor_id', '=', f.internal_id)
-    .execute();
-  return {
-    id: f.id,
-    name: f.name,
-    vcpus: f.vcpus,
-    memory_mb: f.memory_mb,
-    root_gb: f.root_gb,
-    ephemeral_gb: f.ephemeral_gb,
-    swap: f.swap,
-    rxtx_factor: f.rxtx_factor,
-    extra_specs: Object.fromEntries(specs.map((s) => [s.key, s.value])),
-  };
+  return flavorSnapshotOf(deps.db, f);
 }
 
 /**

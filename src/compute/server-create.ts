@@ -4,12 +4,12 @@ import { imagePropertiesOf } from './clients/image.ts';
 import type { GlanceImage, RequestSpec, ResolvedNetworks } from './clients/types.ts';
 import type { ComputeDeps } from './deps.ts';
 import { badRequest, forbidden } from './errors.ts';
-import { extraSpecsOf, findFlavor } from './flavor-store.ts';
+import { findFlavor, flavorSnapshotOf } from './flavor-store.ts';
 import { checkQuota, projectLimits } from './quotas.ts';
 import { actionContextOf, enforceNova, type ServerCaller } from './server-access.ts';
 import { type CreateInput, sanitizeHostname } from './server-create-input.ts';
 import { SECURITY_GROUPS_KEY, TRUSTED_CERTS_KEY } from './server-view.ts';
-import type { FlavorRow, FlavorSnapshot, InstanceRow } from './tables.ts';
+import type { FlavorRow, InstanceRow } from './tables.ts';
 
 const S = 'os_compute_api:servers';
 
@@ -72,18 +72,7 @@ export async function createServers(
   const count = await countWithinQuota(deps, target, input, flavor);
   if (group) await checkQuota(deps, { ...target, server_group_id: group.id }, { server_group_members: count });
 
-  const extraSpecs = (await extraSpecsOf(deps.db, [flavor.internal_id])).get(flavor.internal_id) ?? {};
-  const snapshot: FlavorSnapshot = {
-    id: flavor.id,
-    name: flavor.name,
-    vcpus: flavor.vcpus,
-    memory_mb: flavor.memory_mb,
-    root_gb: flavor.root_gb,
-    ephemeral_gb: flavor.ephemeral_gb,
-    swap: flavor.swap,
-    rxtx_factor: flavor.rxtx_factor,
-    extra_specs: extraSpecs,
-  };
+  const snapshot = await flavorSnapshotOf(deps.db, flavor);
   const adminPass = input.adminPass ?? generatePassword();
   const reservationId = `r-${randomBytes(6)
     .toString('base64url')
