@@ -159,7 +159,7 @@ export const ACTION_GUARDS: Record<string, StateGuard> = {
   resize: { vm: [V.active, V.stopped], task: IDLE },
   confirmResize: { vm: [V.resized], task: IDLE },
   revertResize: { vm: [V.resized], task: IDLE },
-  createImage: { vm: [V.active, V.stopped, V.paused, V.suspended] },
+  createImage: { vm: [V.active, V.stopped, V.paused, V.suspended], task: IDLE },
   shelve: { vm: [V.active, V.stopped, V.paused, V.suspended], task: IDLE },
   shelveOffload: { vm: [V.shelved], task: IDLE },
   unshelve: { vm: [V.shelved, V.shelvedOffloaded], task: IDLE },
