@@ -3,4 +3,5 @@
 set -eu
 here=$(dirname "$0")
 "$here/scripts/setup.sh"
-exec "$here/bin/strata" start "$@"
+# --first-run: on a new cloud also build the guest image and make the public network, as DevStack leaves them.
+exec "$here/bin/strata" start --first-run "$@"

@@ -9,20 +9,21 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
   npm ci --no-audit --no-fund
 fi
 
-# $1 = "test" also installs the test tools (OpenStack client, Tempest, PostgreSQL, and what builds and boots
-# the test guest image: QEMU, busybox, dropbear, syslinux, FAT tools).
+# What builds the test guest image that `./start.sh` boots servers from (Debian's cloud kernel is fetched by the
+# builder itself). $1 = "test" adds the test tools: the OpenStack client, Tempest, PostgreSQL and QEMU.
+packages="qemu-utils busybox-static dropbear-bin syslinux syslinux-common mtools dosfstools fdisk"
 if [ "${1:-}" = "test" ]; then
-  packages="python3-openstackclient tempest keystone-tempest-plugin neutron-tempest-plugin postgresql qemu-system-x86 qemu-utils busybox-static dropbear-bin syslinux syslinux-common mtools dosfstools fdisk"
-  missing=""
-  for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
-  if [ -n "$missing" ]; then
-    if [ "$(id -u)" = 0 ]; then
-      echo "setup: installing Debian packages:$missing"
-      apt-get update -q
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
-    else
-      echo "setup: these Debian packages are needed for the full test run:$missing"
-      echo "setup: install them with: sudo apt-get install -y$missing  (tests that need them are skipped)"
-    fi
+  packages="$packages python3-openstackclient tempest keystone-tempest-plugin neutron-tempest-plugin postgresql qemu-system-x86"
+fi
+missing=""
+for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages:$missing"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing
+  else
+    echo "setup: these Debian packages are needed:$missing"
+    echo "setup: install them with: sudo apt-get install -y$missing  (what needs them is skipped)"
   fi
 fi

@@ -1,3 +1,4 @@
+import { ensurePublicNetwork } from '../../src/cli/public-network.ts';
 import { ADMIN_SCOPE, passwordAuth, readAnswer } from '../identity-client.ts';
 
 /**
@@ -34,31 +35,7 @@ export async function prepareNetwork(
     // biome-ignore lint/suspicious/noExplicitAny: Neutron answers read field by field below.
     return answer.body as Record<string, any>;
   };
-  const existing = (await call('GET', '/networks?name=public&router:external=true')).networks;
-  let publicNet = existing[0];
-  if (!publicNet) {
-    publicNet = (
-      await call('POST', '/networks', {
-        network: {
-          name: 'public',
-          'router:external': true,
-          'provider:network_type': 'flat',
-          'provider:physical_network': 'public',
-        },
-      })
-    ).network;
-    await call('POST', '/subnets', {
-      subnet: {
-        name: 'public-subnet',
-        network_id: publicNet.id,
-        ip_version: 4,
-        cidr: '172.24.4.0/24',
-        gateway_ip: '172.24.4.1',
-        allocation_pools: [{ start: '172.24.4.10', end: '172.24.4.250' }],
-        enable_dhcp: false,
-      },
-    });
-  }
+  const publicNet = await ensurePublicNetwork(base, token);
   const extensions = (await call('GET', '/extensions')).extensions as { alias: string }[];
   return {
     network: {

@@ -8,7 +8,7 @@ import { startCommand } from './start.ts';
 const program = new Command()
   .name('strata')
   .description(
-    'An OpenStack-compatible cloud in one process: Identity (Keystone v3) today, the rest of OpenStack to follow.',
+    'An OpenStack-compatible cloud in one process: Identity, Image, Networking, Compute and Placement today, the rest of OpenStack to follow.',
   )
   .showHelpAfterError()
   .addOption(new Option('-c, --config <file>', 'YAML configuration file (default: <data-dir>/strata.yaml if present)'))
@@ -40,7 +40,13 @@ const configOf = (cmd: Command) => {
 program
   .command('start', { isDefault: true })
   .description('start the all-in-one cloud: every service and agent in this process')
-  .action(async (_o, cmd: Command) => startCommand(await configOf(cmd)));
+  .option(
+    '--first-run',
+    'on a new cloud also build the test guest image (when its Debian packages are there) and make the public network',
+  )
+  .action(async (o: { firstRun?: boolean }, cmd: Command) =>
+    startCommand(await configOf(cmd), { firstRun: o.firstRun }),
+  );
 
 program
   .command('bootstrap')
