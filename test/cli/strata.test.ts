@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { bin, cliEnv, startCli } from './cli-process.ts';
 
-const bin = resolve(import.meta.dirname, '../../bin/strata');
 const run = promisify(execFile);
-const env = {
-  ...process.env,
-  STRATA_LOG_LEVEL: 'warn',
-  STRATA_IDENTITY__SCRYPT__N: '1024',
-  STRATA_IDENTITY__SCRYPT__P: '1',
-};
+const env = cliEnv;
 
 test('strata --help lists the commands and options', async () => {
   const { stdout } = await run(bin, ['--help'], { env });
@@ -46,26 +41,7 @@ test('bootstrap, db migrate and rotate-keys work on a data directory', async (t)
 });
 
 test('strata start prints where everything is and serves tokens; a bad option is a clear error', async (t) => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'strata-cli-'));
-  const child = spawn(bin, ['start', '--data-dir', dataDir, '--port', '0'], {
-    env: { ...env, STRATA_ADMIN_PASSWORD: 'cli-Secret-2' },
-  });
-  t.after(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
-    await rm(dataDir, { recursive: true, force: true });
-  });
-  let out = '';
-  const url = await new Promise<string>((ok, fail) => {
-    child.stdout.on('data', (c: Buffer) => {
-      out += c;
-      const m = out.match(/Strata is up in \d+ ms at (\S+)/);
-      if (m) ok(m[1]);
-    });
-    child.once('exit', (code) => fail(new Error(`exited ${code}: ${out}`)));
-  });
+  const { url, banner: out } = await startCli(t, [], { STRATA_ADMIN_PASSWORD: 'cli-Secret-2' });
   for (const line of ['identity', 'data', 'database', 'credentials', 'clouds.yaml'])
     assert.match(out, new RegExp(line));
   const res = await fetch(`${url}/identity/v3/auth/tokens`, {
