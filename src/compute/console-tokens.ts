@@ -1,26 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { ConsoleEndpoint } from './drivers/hypervisor.ts';
-import type { ComputeDb, ComputeTables } from './tables.ts';
+import type { ComputeDb } from './tables.ts';
 
 /** Nova's [consoleauth] token_ttl: a console URL works for ten minutes. */
 export const CONSOLE_TOKEN_TTL_SECONDS = 600;
 
-/** The console_auth_tokens table (migration 0050); typed here, the one file that names it. */
-export interface ConsoleTokenTables {
-  console_auth_tokens: {
-    token_hash: string;
-    instance_uuid: string;
-    console_type: string;
-    host: string;
-    port: number;
-    internal: string;
-    expires_at: string;
-    created_at: string;
-  };
-}
-
-const tokenDb = (db: ComputeDb) => db as unknown as Kysely<ComputeTables & ConsoleTokenTables>;
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /**
@@ -35,7 +19,7 @@ export async function issueConsoleToken(
 ): Promise<string> {
   const token = randomBytes(24).toString('base64url');
   const now = new Date();
-  const t = tokenDb(db);
+  const t = db;
   await t.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('console_auth_tokens')
@@ -61,7 +45,7 @@ export async function issueConsoleToken(
 
 /** What an unexpired token grants, for the console proxy. */
 export async function validateConsoleToken(db: ComputeDb, token: string) {
-  const row = await tokenDb(db)
+  const row = await db
     .selectFrom('console_auth_tokens')
     .selectAll()
     .where('token_hash', '=', hashOf(token))

@@ -11,7 +11,8 @@ export interface ComputeTables
     ActionTables,
     HostTables,
     ServerGroupTables,
-    QuotaTables {}
+    QuotaTables,
+    ConsoleTokenTables {}
 
 export type ComputeDb = Kysely<ComputeTables>;
 
@@ -287,6 +288,23 @@ export interface QuotaTables {
   compute_quotas: { project_id: string; user_id: string; resource: string; hard_limit: number };
   /** Quota class limits; the 'default' class replaces the configured defaults. */
   compute_quota_classes: { class_name: string; resource: string; hard_limit: number };
+}
+
+// ---- remote console tokens (0050) ----
+
+export interface ConsoleTokenTables {
+  /** A remote console URL's token, stored hashed; the console proxy looks it up by the token in the URL. */
+  console_auth_tokens: {
+    token_hash: string;
+    instance_uuid: string;
+    console_type: string;
+    host: string;
+    port: number;
+    /** JSON ConsoleEndpoint.internal. */
+    internal: string;
+    expires_at: string;
+    created_at: string;
+  };
 }
 
 /** The flavor a server was booted with, as kept on the instance (Nova's embedded flavor). */
