@@ -62,6 +62,9 @@ export async function buildCloudApp(opts: BuildOptions): Promise<CloudApp> {
     // Routes declare HEAD themselves where Keystone answers it (token check, grant checks).
     exposeHeadRoutes: false,
     return503OnClosing: false,
+    // Close ends every connection once the services have stopped: a keep-alive connection of a service client
+    // (compute's calls to Placement, Image, Networking) would otherwise hold close open until it idles out (72 s).
+    forceCloseConnections: true,
   });
   jsonBodyParser(app);
   app.addHook('onRequest', async (req, reply) => {
