@@ -66,7 +66,8 @@ export async function serverFixture(t: TestContext, values: DeepPartial<Config> 
       if (status === 'DELETED' && res.status === 404) return {};
       assert.equal(res.status, 200, JSON.stringify(res.body));
       last = res.body.server;
-      if (last.status === status && last['OS-EXT-STS:task_state'] === null) return last;
+      // A deleted server shows DELETED for a moment while its ports and claims are released; it is gone at 404.
+      if (last.status === status && last['OS-EXT-STS:task_state'] === null && status !== 'DELETED') return last;
       if (last.status === 'ERROR' && status !== 'ERROR')
         assert.fail(`server went to ERROR: ${JSON.stringify(last.fault)}`);
       await new Promise((r) => setTimeout(r, 50));
