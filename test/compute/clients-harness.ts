@@ -18,7 +18,12 @@ import { instanceRow } from './compute-fixture.ts';
  */
 export async function cloudWithClients(t: TestContext, values: Parameters<typeof startCloud>[1] = {}) {
   const cloud = await startCloud(t, values);
-  const config: Config = await loadConfig({ dataDir: cloud.dataDir, env: {}, values: { logLevel: 'silent' } });
+  // The cloud's own database: its SQLite file, or its PostgreSQL database when the tests run on PostgreSQL.
+  const config: Config = await loadConfig({
+    dataDir: cloud.dataDir,
+    env: {},
+    values: { logLevel: 'silent', ...(cloud.databaseUrl && { database: { url: cloud.databaseUrl } }) },
+  });
   const database = await openDatabase(config);
   t.after(() => database.close());
   const base: ComputeBase = {

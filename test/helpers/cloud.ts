@@ -15,6 +15,8 @@ export interface TestCloud {
   adminPassword: string;
   adminToken: string;
   dataDir: string;
+  /** The PostgreSQL database of this cloud when the tests run on PostgreSQL (tests that read its tables). */
+  databaseUrl?: string;
   /** One HTTP call to the cloud; `path` is relative to the listener (e.g. '/identity/v3/projects'). */
   call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
   /** Issues a project-scoped (or other) token with a password; returns the token id and body. */
@@ -100,5 +102,15 @@ export async function startCloud(
     if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
   };
   t?.after(close);
-  return { base, authUrl: running.authUrl, adminPassword, adminToken: admin.token, dataDir, call, login, close };
+  return {
+    base,
+    authUrl: running.authUrl,
+    adminPassword,
+    adminToken: admin.token,
+    dataDir,
+    databaseUrl: pgDb?.url,
+    call,
+    login,
+    close,
+  };
 }
