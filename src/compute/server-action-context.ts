@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActRequest } from './conductor-contract.ts';
 import type { ComputeDeps } from './deps.ts';
-import { badRequest, conflict } from './errors.ts';
+import { badRequest, conflict, notFound } from './errors.ts';
 import { checkState } from './instance-state.ts';
 import { visibleInstanceOr404 } from './instance-store.ts';
 import { actionContextOf, enforceNova, instanceTarget, type ServerCaller, serverCallerOf } from './server-access.ts';
@@ -27,6 +27,8 @@ export interface ActionSpec {
   lock?: boolean;
   /** The ACTION_GUARDS entry to check (409 on a wrong state). */
   state?: string;
+  /** The microversions the action exists at; outside them Nova has no such action (404). */
+  versions?: { min?: string; max?: string };
   handle: ActionHandler;
 }
 
@@ -36,6 +38,7 @@ export async function runAction(
   reply: FastifyReply,
   deps: ComputeDeps,
   uuid: string,
+  name: string,
   spec: ActionSpec,
   body: unknown,
 ): Promise<unknown> {
@@ -44,6 +47,9 @@ export async function runAction(
   enforceNova(req, spec.policy, instanceTarget(row));
   if (spec.lock) checkLock(row, caller);
   if (spec.state) checkState(spec.state, row);
+  const { min, max } = spec.versions ?? {};
+  if ((min && !req.microversion.atLeast(min)) || (max && !req.microversion.atMost(max)))
+    throw notFound(`The action ${name} is not available at this microversion.`);
   return spec.handle({ req, reply, deps, caller, row, body });
 }
 

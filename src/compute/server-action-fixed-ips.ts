@@ -1,4 +1,4 @@
-import { badRequest, notFound } from './errors.ts';
+import { badRequest } from './errors.ts';
 import { infoCacheOf } from './info-cache.ts';
 import { type ActionCall, type ActionSpec, accepted, bodyObject, onlyKeys } from './server-action-context.ts';
 
@@ -6,12 +6,6 @@ interface Port {
   id: string;
   network_id: string;
   fixed_ips: { subnet_id: string; ip_address: string }[];
-}
-
-/** Before 2.44 only (Nova removed the multinic actions then; a removed version of a method is its 404). */
-function checkVersion(call: ActionCall, action: string): void {
-  if (call.req.microversion.atLeast('2.44'))
-    throw notFound(`The action ${action} is not available at this microversion.`);
 }
 
 async function portsOf(call: ActionCall): Promise<Port[]> {
@@ -28,7 +22,6 @@ async function updateFixedIps(call: ActionCall, port: Port, fixedIps: Record<str
 
 /** addFixedIp: one more address on the server's port in that network, from the first subnet that has room. */
 async function addFixedIp(call: ActionCall) {
-  checkVersion(call, 'addFixedIp');
   const body = bodyObject(call, 'addFixedIp');
   onlyKeys('addFixedIp', body, ['networkId']);
   const networkId = body.networkId;
@@ -50,7 +43,6 @@ async function addFixedIp(call: ActionCall) {
 }
 
 async function removeFixedIp(call: ActionCall) {
-  checkVersion(call, 'removeFixedIp');
   const body = bodyObject(call, 'removeFixedIp');
   onlyKeys('removeFixedIp', body, ['address']);
   if (typeof body.address !== 'string')
@@ -68,6 +60,12 @@ async function removeFixedIp(call: ActionCall) {
 }
 
 export const fixedIpActions: Record<string, ActionSpec> = {
-  addFixedIp: { policy: 'os_compute_api:os-multinic:add', lock: true, handle: addFixedIp },
-  removeFixedIp: { policy: 'os_compute_api:os-multinic:remove', lock: true, handle: removeFixedIp },
+  // Nova removed the multinic actions at 2.44.
+  addFixedIp: { policy: 'os_compute_api:os-multinic:add', lock: true, versions: { max: '2.43' }, handle: addFixedIp },
+  removeFixedIp: {
+    policy: 'os_compute_api:os-multinic:remove',
+    lock: true,
+    versions: { max: '2.43' },
+    handle: removeFixedIp,
+  },
 };

@@ -1,11 +1,8 @@
-import { badRequest, notFound } from './errors.ts';
+import { badRequest } from './errors.ts';
 import { addFloatingIp, removeFloatingIp } from './floating-ip-actions.ts';
 import { type ActionCall, type ActionSpec, accepted, bodyObject, onlyKeys } from './server-action-context.ts';
 
-/** addFloatingIp / removeFloatingIp exist before 2.44 only; a removed action is a 404 at later versions. */
 function floatingIpBody(call: ActionCall, action: string, keys: string[]): { address: string; fixed_address?: string } {
-  if (call.req.microversion.atLeast('2.44'))
-    throw notFound(`The action ${action} is not available at this microversion.`);
   const body = bodyObject(call, action);
   onlyKeys(action, body, keys);
   if (typeof body.address !== 'string' || body.address === '')
@@ -19,6 +16,8 @@ function floatingIpBody(call: ActionCall, action: string, keys: string[]): { add
 export const floatingIpActions: Record<string, ActionSpec> = {
   addFloatingIp: {
     policy: 'os_compute_api:os-floating-ips:add',
+    // Nova removed both floating IP actions at 2.44.
+    versions: { max: '2.43' },
     handle: async (call) => {
       await addFloatingIp(
         call.deps,
@@ -31,6 +30,7 @@ export const floatingIpActions: Record<string, ActionSpec> = {
   },
   removeFloatingIp: {
     policy: 'os_compute_api:os-floating-ips:remove',
+    versions: { max: '2.43' },
     handle: async (call) => {
       await removeFloatingIp(call.deps, call.req, call.row, floatingIpBody(call, 'removeFloatingIp', ['address']));
       return accepted(call);

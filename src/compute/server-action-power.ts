@@ -1,5 +1,5 @@
 import { AgentMethod } from './agent/rpc.ts';
-import { badRequest, conflict, notFound, notImplemented } from './errors.ts';
+import { badRequest, conflict, notImplemented } from './errors.ts';
 import { finishAction, recordAction } from './instance-actions-store.ts';
 import { TaskState } from './instance-state.ts';
 import { updateInstance } from './instance-store.ts';
@@ -181,9 +181,8 @@ export const powerActions: Record<string, ActionSpec> = {
   trigger_crash_dump: {
     policy: `${S}:trigger_crash_dump`,
     lock: true,
+    versions: { min: '2.17' },
     handle: async (call) => {
-      if (call.req.microversion.atMost('2.16'))
-        throw notFound('The action trigger_crash_dump is not available at this microversion.');
       if (call.body !== null) throw badRequest('Invalid input for field/attribute trigger_crash_dump.');
       if (!['active', 'paused', 'rescued', 'resized', 'error'].includes(call.row.vm_state))
         throw conflict(

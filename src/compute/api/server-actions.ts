@@ -34,6 +34,6 @@ export function serverActionRoutes(app: ServiceApp, deps: ComputeDeps): void {
     const name = keys[0];
     const spec = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
     if (!spec) throw badRequest(`There is no such action: ${name}`);
-    return runAction(req, reply, deps, req.params.server_id, spec, (body as Record<string, unknown>)[name]);
+    return runAction(req, reply, deps, req.params.server_id, name, spec, (body as Record<string, unknown>)[name]);
   });
 }
