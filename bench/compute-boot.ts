@@ -1,47 +1,9 @@
 import type { ApiClient } from './compute-client.ts';
+import { type InFlightRun, inFlight } from './in-flight.ts';
 
-/** What a run of requests (server creates or deletes) gave: each latency in order, and what did not succeed. */
-export interface RequestRun {
-  concurrency: number;
-  latencies: number[];
-  /** Created server ids (creates only). */
+/** What a run of server creates or deletes gave; `ids` are the created servers (creates only). */
+export interface RequestRun extends InFlightRun {
   ids: string[];
-  /** Status (or error message) -> count, for every answer that was not the expected one. */
-  failures: Record<string, number>;
-  wallMs: number;
-}
-
-/** Runs `count` jobs with `concurrency` in flight; each job returns its answer's status and latency. */
-async function inFlight(
-  count: number,
-  concurrency: number,
-  expect: number,
-  job: (i: number) => Promise<{ status: number; ms: number; body: any }>,
-  onOk: (body: any) => void = () => {},
-): Promise<RequestRun> {
-  const run: RequestRun = { concurrency, latencies: [], ids: [], failures: {}, wallMs: 0 };
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      try {
-        const res = await job(i);
-        if (res.status !== expect) {
-          run.failures[res.status] = (run.failures[res.status] ?? 0) + 1;
-          continue;
-        }
-        run.latencies.push(res.ms);
-        onOk(res.body);
-      } catch (err) {
-        const what = (err as Error).message;
-        run.failures[what] = (run.failures[what] ?? 0) + 1;
-      }
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  run.wallMs = performance.now() - began;
-  return run;
 }
 
 export interface BootSpec {
@@ -73,13 +35,19 @@ export async function createServers(
       }),
     (body) => ids.push(body.server.id),
   );
-  run.ids = ids;
-  return run;
+  return { ...run, ids };
 }
 
 /** DELETEs every server, `concurrency` at a time (answers 204). */
-export function deleteServers(client: ApiClient, ids: readonly string[], concurrency: number): Promise<RequestRun> {
-  return inFlight(ids.length, concurrency, 204, (i) => client.call('DELETE', `/servers/${ids[i]}`));
+export async function deleteServers(
+  client: ApiClient,
+  ids: readonly string[],
+  concurrency: number,
+): Promise<RequestRun> {
+  return {
+    ...(await inFlight(ids.length, concurrency, 204, (i) => client.call('DELETE', `/servers/${ids[i]}`))),
+    ids: [],
+  };
 }
 
 /** How many of the project's servers are in `status` (one page of up to 1,000, Nova's max_limit). */

@@ -1,3 +1,4 @@
+import { type InFlightRun, inFlight } from './in-flight.ts';
 import type { NeutronClient } from './network-client.ts';
 
 /** Latency percentiles of a series of requests, in ms (nearest rank). */
@@ -18,13 +19,8 @@ export function spread(ms: readonly number[]): Spread {
 }
 
 /** What a run of port creates gave: each latency in creation order, the addresses handed out, the failures. */
-export interface CreateRun {
-  concurrency: number;
-  latencies: number[];
+export interface CreateRun extends InFlightRun {
   ips: string[];
-  /** Status (or error message) -> count, for every answer that was not 201. */
-  failures: Record<string, number>;
-  wallMs: number;
 }
 
 /**
@@ -38,31 +34,17 @@ export async function createPorts(
   concurrency: number,
   namePrefix: string,
 ): Promise<CreateRun> {
-  const run: CreateRun = { concurrency, latencies: [], ips: [], failures: {}, wallMs: 0 };
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      try {
-        const res = await client.call('POST', '/v2.0/ports', {
-          port: { network_id: networkId, name: `${namePrefix}-${i}` },
-        });
-        if (res.status !== 201) {
-          run.failures[res.status] = (run.failures[res.status] ?? 0) + 1;
-          continue;
-        }
-        run.latencies.push(res.ms);
-        for (const f of res.body.port.fixed_ips as { ip_address: string }[]) run.ips.push(f.ip_address);
-      } catch (err) {
-        const what = (err as Error).message;
-        run.failures[what] = (run.failures[what] ?? 0) + 1;
-      }
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  run.wallMs = performance.now() - began;
-  return run;
+  const ips: string[] = [];
+  const run = await inFlight(
+    count,
+    concurrency,
+    201,
+    (i) => client.call('POST', '/v2.0/ports', { port: { network_id: networkId, name: `${namePrefix}-${i}` } }),
+    (body) => {
+      for (const f of body.port.fixed_ips as { ip_address: string }[]) ips.push(f.ip_address);
+    },
+  );
+  return { ...run, ips };
 }
 
 /** What the report keeps of a run (the raw latencies and addresses stay out of --json). */
