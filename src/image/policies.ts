@@ -9,6 +9,7 @@
  * `member_id` = the caller's project when it is a member of the image, `visibility`, and every free-form property.
  * For `add_image` (no image yet): `{ project_id, owner, visibility }` from the request body.
  */
+import { orDeprecated } from '../core/policy/deprecated-rule.ts';
 import type { PolicyRule } from '../core/policy/enforcer.ts';
 import { metadefPolicies } from './metadef-policies.ts';
 
@@ -28,9 +29,6 @@ const ADMIN_OR_SHARED_MEMBER = `${ADMIN} or (role:member and ${IMAGE_MEMBER})`;
 const ADMIN_OR_READER_OR_SHARED_MEMBER = `${ADMIN} or role:reader and (project_id:%(project_id)s or ${IMAGE_MEMBER})`;
 const SERVICE = 'rule:service_api';
 const SERVICE_OR_PROJECT_MEMBER = `${SERVICE} or (${PROJECT_MEMBER} and project_id:%(owner)s)`;
-
-/** What oslo enforces while `enforce_new_defaults = false`: the current default or the one it replaced. */
-const orDeprecated = (current: string, deprecated: string): string => `(${current}) or (${deprecated})`;
 
 const withDefault = (name: string, check: string, operations: string[]): PolicyRule => ({
   name,

@@ -1,3 +1,4 @@
+import { projectRule } from '../../core/policy/deprecated-rule.ts';
 import type { PolicyRule } from '../../core/policy/enforcer.ts';
 
 /**
@@ -13,15 +14,8 @@ export const ADMIN_API = 'rule:admin_api';
 /** Anyone with a token (Nova's `@`). */
 export const ANY = '';
 
-export const orDeprecated = (current: string, deprecated: string): string =>
-  current === deprecated ? current : `(${current}) or (${deprecated})`;
-
 /** One Nova rule: `rule('os_compute_api:servers:show', PROJECT_READER_OR_ADMIN, ADMIN_OR_OWNER)`. */
-export const rule = (name: string, current: string, deprecated = current): PolicyRule => ({
-  name,
-  check: orDeprecated(current, deprecated),
-  scopeTypes: ['project'],
-});
+export const rule = projectRule;
 
 /** The usual pairs: member-or-admin (deprecated: admin-or-owner) and reader-or-admin (the same). */
 export const memberRule = (name: string) => rule(name, PROJECT_MEMBER_OR_ADMIN, ADMIN_OR_OWNER);

@@ -10,15 +10,8 @@ export const SYSTEM_READER = 'role:reader and system_scope:all';
 
 export const ADMIN_OR_SYSTEM_READER = `${ADMIN} or (${SYSTEM_READER})`;
 
-/**
- * The rule Keystone effectively enforces while `enforce_new_defaults = false` (what Tempest's Zed configuration
- * expects): oslo.policy accepts the current default or the deprecated default it replaced, so callers who relied on
- * the old rule keep working. oslo only does this when the two strings differ and the operator has not overridden the
- * rule; an override in the policy file replaces this whole string.
- */
-export function orDeprecated(current: string, deprecated: string): string {
-  return `(${current}) or (${deprecated})`;
-}
+// What Keystone enforces while `enforce_new_defaults = false` (oslo.policy's current-or-deprecated rule).
+export { orDeprecated } from '../../core/policy/deprecated-rule.ts';
 
 /** `ops('GET HEAD /v3/users/{user_id}', 'PATCH /v3/users/{user_id}')`: methods, then the path, per argument. */
 export function ops(...specs: string[]): { method: string; path: string }[] {

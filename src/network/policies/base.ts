@@ -1,3 +1,4 @@
+import { projectRule } from '../../core/policy/deprecated-rule.ts';
 import type { PolicyRule } from '../../core/policy/enforcer.ts';
 
 /**
@@ -15,14 +16,7 @@ export const PROJECT_READER = `(${ADMIN_ONLY}) or (role:reader and project_id:%(
 export const ADMIN_OR_OWNER = 'rule:admin_or_owner';
 export const REGULAR_USER = 'rule:regular_user';
 
-export const orDeprecated = (current: string, deprecated: string): string =>
-  current === deprecated ? current : `(${current}) or (${deprecated})`;
-
-export const rule = (name: string, current: string, deprecated = current): PolicyRule => ({
-  name,
-  check: orDeprecated(current, deprecated),
-  scopeTypes: ['project'],
-});
+export const rule = projectRule;
 
 export const basePolicies: readonly PolicyRule[] = [
   { name: 'context_is_admin', check: 'role:admin' },
