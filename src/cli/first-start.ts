@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { buildTestImage, missingPackages } from '../../scripts/guest-image/build.ts';
+import { passwordAuth } from '../../scripts/identity-client.ts';
 import type { RunningCloud } from '../cloud.ts';
 import type { Config } from '../core/config.ts';
 import { ensurePublicNetwork } from './public-network.ts';
@@ -26,20 +27,16 @@ export async function buildGuestIfMissing(config: Config, log: (line: string) =>
 }
 
 /** The `public` external network on a cloud's first start. */
-export async function createPublicNetwork(running: RunningCloud): Promise<string[]> {
+export async function createPublicNetwork(running: RunningCloud, config: Config): Promise<string[]> {
   try {
     const login = await fetch(`${running.authUrl}/auth/tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: 'admin', domain: { name: 'Default' }, password: running.adminPassword } },
-          },
-          scope: { project: { name: 'admin', domain: { name: 'Default' } } },
-        },
-      }),
+      body: JSON.stringify(
+        passwordAuth(config.admin.user, running.adminPassword, {
+          project: { name: config.admin.project, domain: { name: 'Default' } },
+        }),
+      ),
     });
     const token = login.headers.get('x-subject-token');
     if (login.status !== 201 || !token) throw new Error(`admin login answered ${login.status}`);

@@ -8,7 +8,7 @@ export async function startCommand(config: Config, opts: { firstRun?: boolean } 
   const began = performance.now();
   const running = await startAllInOne(config);
   const ms = Math.round(performance.now() - began);
-  const made = opts.firstRun && running.firstStart ? await createPublicNetwork(running) : [];
+  const made = opts.firstRun && running.firstStart ? await createPublicNetwork(running, config) : [];
   const lines = [
     `Strata is up in ${ms} ms at ${running.url}`,
     `  identity     ${running.authUrl}`,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ADMIN_SCOPE, passwordAuth } from '../../scripts/identity-client.ts';
 import { startCli } from './cli-process.ts';
 
 test('strata start --first-run makes the public external network on a new cloud', async (t) => {
@@ -12,15 +13,7 @@ test('strata start --first-run makes the public external network on a new cloud'
   const login = await fetch(`${url}/identity/v3/auth/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: {
-          methods: ['password'],
-          password: { user: { name: 'admin', domain: { id: 'default' }, password: 'cli-Secret-3' } },
-        },
-        scope: { project: { name: 'admin', domain: { id: 'default' } } },
-      },
-    }),
+    body: JSON.stringify(passwordAuth('admin', 'cli-Secret-3', ADMIN_SCOPE)),
   });
   const token = login.headers.get('x-subject-token') ?? '';
   const res = await fetch(`${url}/networking/v2.0/networks?router:external=true`, {
