@@ -64,6 +64,7 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
     ...process.env,
     STRATA_ADMIN_PASSWORD: adminPassword,
     STRATA_COMPUTE__FAKE_DELAY_MS: String(fakeDelayMs),
+    STRATA_DRIVERS: 'fake',
   };
   const database = values['database-url'] ? await scratchDatabase(values['database-url']) : undefined;
   if (database) env.STRATA_DATABASE__URL = database.url;

@@ -62,7 +62,8 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
   const dataDir = await mkdtemp(join(tmpdir(), 'strata-bench-network-'));
   const untrackDir = trackDir(dataDir);
   const adminPassword = `bench-${randomBytes(9).toString('base64url')}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_ADMIN_PASSWORD: adminPassword };
+  // The fakes: the bench measures the API, not a machine's dataplane.
+  const env: NodeJS.ProcessEnv = { ...process.env, STRATA_ADMIN_PASSWORD: adminPassword, STRATA_DRIVERS: 'fake' };
   const database = values['database-url'] ? await scratchDatabase(values['database-url']) : undefined;
   if (database) env.STRATA_DATABASE__URL = database.url;
   if (values['cpu-prof']) {

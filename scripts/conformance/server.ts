@@ -21,7 +21,13 @@ export async function startServer(opts: { dataDir?: string; env?: NodeJS.Process
   const password = `Conf-${randomBytes(9).toString('base64url')}`;
   const bin = resolve(import.meta.dirname, '../../bin/strata');
   const child = spawn(bin, ['start', '--data-dir', dataDir, '--port', '0'], {
-    env: { ...process.env, STRATA_ADMIN_PASSWORD: password, STRATA_LOG_LEVEL: 'warn', ...opts.env },
+    env: {
+      ...process.env,
+      STRATA_ADMIN_PASSWORD: password,
+      STRATA_LOG_LEVEL: 'warn',
+      STRATA_DRIVERS: 'fake',
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await banner(child);

@@ -83,8 +83,13 @@ export interface Config {
     quotas: Record<string, number>;
     /** Host name this process's network agent serves and reports as; '' means the machine's host name. */
     host: string;
-    /** Dataplane driver of the network agent: 'noop' only records state (issue 6 adds 'linux'). */
-    dataplane: 'noop';
+    /**
+     * Dataplane driver of the network agent: 'linux' (bridges, namespaces, dnsmasq, nftables), 'noop' only
+     * records state, 'auto' picks linux when root with ip, nft and dnsmasq, noop otherwise (and says why).
+     */
+    dataplane: 'auto' | 'noop' | 'linux';
+    /** The linux dataplane's host wiring (see docs/plans/dataplane.md). */
+    linux: LinuxDataplaneConfig;
     /** Seconds between an agent's state reports (Neutron's report_interval). */
     agentReportInterval: number;
     /** Seconds after its last report an agent counts as down (Neutron's agent_down_time). */
@@ -100,14 +105,52 @@ export interface Config {
   serviceAuth: { authUrl: string; user: string; password: string; project: string };
 }
 
+export interface LinuxDataplaneConfig {
+  /**
+   * Host interface (in the machine's root namespace) enslaved to the external network's bridge; '' connects the
+   * external network to nothing real (the default: floating IPs are reachable only from namespaces on it).
+   */
+  uplink: string;
+  /** Give the machine's root namespace a veth on the external bridge so its shell reaches floating IPs. */
+  hostVeth: boolean;
+  /** Address (CIDR) of that veth on the external network. */
+  hostVethAddress: string;
+}
+
+export interface QemuConfig {
+  /** The emulator binary. */
+  binary: string;
+  /** 'kvm', 'tcg', or 'auto': KVM when /dev/kvm is usable by a standard guest, TCG otherwise. */
+  accel: 'auto' | 'kvm' | 'tcg';
+  /** Nova's config_drive_format: 'iso9660' (IDE cdrom on the pc machine) or 'vfat' (a virtio disk). */
+  configDriveFormat: 'iso9660' | 'vfat';
+  /** Seconds a remote console URL's token stays valid (Nova's [consoleauth] token_ttl). */
+  consoleTokenTtl: number;
+  /** Seconds a soft reboot or a stop waits for the guest to power off before it is forced. */
+  shutdownTimeout: number;
+}
+
 export interface ComputeConfig {
   /**
    * Compute hosts the all-in-one runs an agent for, each with the fake driver unless the real one is chosen;
    * empty means one host named as the network agent's (`network.host`, else the machine's name).
    */
   hosts: string[];
-  /** Hypervisor driver of the in-process agents: 'fake' keeps instances in memory and a JSON file per host. */
-  driver: 'fake';
+  /**
+   * Hypervisor driver of the in-process agents: 'qemu' runs one qemu-system-x86_64 per instance, 'fake' keeps
+   * instances in memory and a JSON file per host, 'auto' picks qemu when the machine can run it (root,
+   * qemu-system-x86_64, qemu-img and the linux dataplane), fake otherwise (and says why).
+   */
+  driver: 'auto' | 'fake' | 'qemu';
+  /** The qemu driver's settings. */
+  qemu: QemuConfig;
+  /** Every server gets a config drive, asked for or not (Nova's force_config_drive). */
+  forceConfigDrive: boolean;
+  /**
+   * The Unix socket the compute metadata server listens on; the dataplane's per-network proxies forward
+   * 169.254.169.254 to it. '' means <dataDir>/run/metadata.sock.
+   */
+  metadataSocket: string;
   /** Milliseconds each fake driver operation takes (spawn, reboot, ...): tests set it to see BUILD, REBOOT. */
   fakeDelayMs: number;
   /** What each fake host offers (Nova's fake driver: 1000 vCPUs, 800000 MB, 600000 GB). */
@@ -179,13 +222,23 @@ const DEFAULTS: Config = {
       rbac_policy: 10,
     },
     host: '',
-    dataplane: 'noop',
+    dataplane: 'auto',
+    linux: { uplink: '', hostVeth: false, hostVethAddress: '172.24.4.2/24' },
     agentReportInterval: 30,
     agentDownTime: 75,
   },
   compute: {
     hosts: [],
-    driver: 'fake',
+    driver: 'auto',
+    qemu: {
+      binary: 'qemu-system-x86_64',
+      accel: 'auto',
+      configDriveFormat: 'iso9660',
+      consoleTokenTtl: 600,
+      shutdownTimeout: 60,
+    },
+    forceConfigDrive: false,
+    metadataSocket: '',
     fakeDelayMs: 0,
     fakeResources: { vcpus: 1000, memoryMb: 800000, localGb: 600000 },
     reportInterval: 10,
@@ -310,4 +363,9 @@ export function publicUrlOf(cfg: Config, boundPort?: number): string {
   if (cfg.publicUrl) return cfg.publicUrl.replace(/\/$/, '');
   const host = cfg.listen.host === '0.0.0.0' || cfg.listen.host === '::' ? '127.0.0.1' : cfg.listen.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort ?? cfg.listen.port}`;
+}
+
+/** Where the compute metadata server listens and the dataplane's metadata proxies forward to. */
+export function metadataSocketPath(config: Config): string {
+  return config.compute.metadataSocket || join(config.dataDir, 'run', 'metadata.sock');
 }

@@ -66,6 +66,8 @@ export async function startCloud(
     env: {},
     values: {
       logLevel: 'silent',
+      // Fakes unless a test asks for the real drivers (the end-to-end tests do).
+      drivers: 'fake',
       ...(pgDb && { database: { url: pgDb.url } }),
       ...values,
       // After `...values`, which would otherwise replace these whole sections: loadConfig deep-merges what is

@@ -9,6 +9,7 @@ import type { HypervisorDriver } from './hypervisor.ts';
 export function createHypervisor(config: Config, host: string): HypervisorDriver {
   const name = config.drivers === 'fake' ? 'fake' : String(config.compute.driver);
   switch (name) {
+    case 'auto':
     case 'fake':
       return createFakeDriver({
         dataDir: config.dataDir,
