@@ -10,10 +10,12 @@ if [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pack
 fi
 
 # What builds the test guest image that `./start.sh` boots servers from (Debian's cloud kernel is fetched by the
-# builder itself). $1 = "test" adds the test tools: the OpenStack client, Tempest, PostgreSQL and QEMU.
+# builder itself), and what real instances and tenant networks run on: QEMU, dnsmasq, nftables, iproute2,
+# genisoimage for config drives. $1 = "test" adds the test tools: the OpenStack client, Tempest, PostgreSQL.
 packages="qemu-utils busybox-static dropbear-bin syslinux syslinux-common mtools dosfstools fdisk"
+packages="$packages qemu-system-x86 dnsmasq-base nftables iproute2 genisoimage"
 if [ "${1:-}" = "test" ]; then
-  packages="$packages python3-openstackclient tempest keystone-tempest-plugin neutron-tempest-plugin postgresql qemu-system-x86"
+  packages="$packages python3-openstackclient tempest keystone-tempest-plugin neutron-tempest-plugin postgresql openssh-client"
 fi
 missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
