@@ -1,10 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { AgentMethod } from '../agent/rpc.ts';
-import { issueConsoleToken, validateConsoleToken } from '../console-tokens.ts';
+import { consoleProxyRoutes, consoleUrl } from '../console-proxy-routes.ts';
+import { issueConsoleToken } from '../console-tokens.ts';
 import type { ComputeDeps } from '../deps.ts';
 import type { ConsoleEndpoint } from '../drivers/hypervisor.ts';
-import { badRequest, notFound, notImplemented } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
 import { visibleInstanceOr404 } from '../instance-store.ts';
 import { enforceNova, instanceTarget, serverCallerOf } from '../server-access.ts';
 
@@ -27,9 +28,9 @@ type RemoteConsole = Static<typeof RemoteConsole>;
 type ServerParams = { server_id: string };
 
 /**
- * A console of `protocol`/`type` for a server: the agent names the endpoint, a token with Nova's TTL is stored
- * and the URL points under this cloud (`<public>/compute/console/<token>`). The WebSocket proxy behind that URL
- * arrives with the real hypervisor driver; the fake driver's endpoint is a placeholder.
+ * A console of `protocol`/`type` for a server: the agent names the endpoint (the qemu driver's console socket),
+ * a token valid for [compute.qemu] consoleTokenTtl seconds (Nova's token_ttl) is stored, and the URL points at
+ * this cloud's console proxy (console-proxy-routes.ts) in the shape Nova's proxies answer.
  */
 export async function openConsole(
   deps: ComputeDeps,
@@ -38,19 +39,14 @@ export async function openConsole(
   type: string,
 ): Promise<{ protocol: string; type: string; url: string }> {
   const endpoint = await deps.conductor.callAgent<ConsoleEndpoint>(uuid, AgentMethod.remoteConsole, { kind: protocol });
-  const token = await issueConsoleToken(deps.db, uuid, type, endpoint);
-  return { protocol, type, url: `${deps.publicUrl()}/compute/console/${token}` };
+  const ttl = deps.config.compute.qemu.consoleTokenTtl;
+  const token = await issueConsoleToken(deps.db, uuid, type, endpoint, ttl);
+  return { protocol, type, url: consoleUrl(deps.publicUrl(), type, token) };
 }
 
-/** POST /servers/{id}/remote-consoles (2.6+); the ≤ 2.5 actions are in server-action-consoles.ts. */
+/** POST /servers/{id}/remote-consoles (2.6+), and the console proxy its URLs point at; the ≤ 2.5 actions are in server-action-consoles.ts. */
 export function remoteConsoleRoutes(app: ServiceApp, deps: ComputeDeps): void {
-  // Where the URLs point. The token is the credential (browsers send no X-Auth-Token); until the WebSocket proxy
-  // lands with the real driver a valid token answers 501, anything else 404.
-  app.get<{ Params: { token: string } }>('/console/:token', { config: { public: true } }, async (req) => {
-    if (!(await validateConsoleToken(deps.db, req.params.token)))
-      throw notFound('The console token is invalid or expired.');
-    throw notImplemented('The console proxy is not available with this hypervisor driver.');
-  });
+  consoleProxyRoutes(app, deps);
 
   app.post<{ Params: ServerParams; Body: RemoteConsole }>(
     '/v2.1/servers/:server_id/remote-consoles',

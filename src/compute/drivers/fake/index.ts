@@ -315,8 +315,13 @@ export function createFakeDriver(o: FakeDriverOptions): HypervisorDriver {
     consoleOutput: async (uuid, length) => consoleOutput(get(uuid), length),
 
     async remoteConsole(uuid, kind): Promise<ConsoleEndpoint> {
-      get(uuid);
-      return { protocol: kind, host: '127.0.0.1', port: 0, internal: { fake: true, instance: uuid } };
+      // A test's Unix socket stands in for the console (`fake_console_socket: <file name>` metadata, a socket in
+      // the data directory): the console proxy is tested end to end without QEMU. Only a plain file name is
+      // honoured, so a tenant's metadata cannot point the proxy at another socket of the machine.
+      const name = get(uuid).spec.injected?.metadata?.fake_console_socket;
+      const internal: Record<string, unknown> = { fake: true, instance: uuid };
+      if (name && /^[\w.-]+$/.test(name) && !name.startsWith('.')) internal.socket = join(o.dataDir, name);
+      return { protocol: kind, host: '127.0.0.1', port: 0, internal };
     },
 
     diagnostics: async (uuid) => diagnostics(get(uuid)),
