@@ -46,6 +46,7 @@ import type { ComputeBase, ComputeDeps } from './deps.ts';
 import { novaErrorBody } from './errors.ts';
 import { startHostMonitor } from './host-monitor.ts';
 import { infoCacheOf } from './info-cache.ts';
+import { type MetadataServer, startMetadataServer } from './metadata/server.ts';
 import { negotiateMicroversion } from './microversion.ts';
 import * as m0001 from './migrations/0001-initial.ts';
 import * as m0050 from './migrations/0050-console-auth-tokens.ts';
@@ -133,9 +134,20 @@ export const compute: ServiceModule = {
     deps.conductor = createConductor(deps);
     const agents = inProcessComputeAgents(deps);
     let subs: Subscription[] = [];
+    let metadata: MetadataServer | undefined;
+    let metadataState = 'not started';
     return {
       async start() {
         await seedFlavors(deps);
+        // Before the agents: a guest they start asks for its metadata within seconds. A socket that cannot be
+        // had leaves guests without the service (config drives still work) rather than the cloud without Compute.
+        try {
+          metadata = await startMetadataServer(deps);
+          metadataState = `metadata service on ${metadata.socketPath}`;
+        } catch (err) {
+          metadataState = `metadata service not running: ${(err as Error).message}`;
+          ctx.log.error({ err }, 'the metadata service could not start');
+        }
         subs = [serveComputeAgents(deps), infoCacheOf(deps).start(), startHostMonitor(deps)];
         await agents.start();
         subs.push(await startControllerServices(deps));
@@ -144,6 +156,8 @@ export const compute: ServiceModule = {
         await agents.stop();
         for (const s of subs) s.unsubscribe();
         subs = [];
+        await metadata?.close();
+        metadata = undefined;
       },
       routes: (app) => {
         app.addHook('onRequest', async (req, reply) => {
@@ -153,7 +167,7 @@ export const compute: ServiceModule = {
         });
         for (const register of ROUTES) register(app, deps);
       },
-      describe: () => [`compute: ${agents.describe()}`],
+      describe: () => [`compute: ${agents.describe()}`, `compute: ${metadataState}`],
     };
   },
 };

@@ -1,7 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { NetworkInfo, RequestSpec } from './clients/types.ts';
-import type { FlavorSpec, ImageSpec, InstanceSpec, Vif } from './drivers/hypervisor.ts';
+import type { FlavorSpec, GuestFacts, ImageSpec, InstanceSpec, Vif } from './drivers/hypervisor.ts';
 import { parseJson } from './instance-cas.ts';
+import { SECURITY_GROUPS_KEY } from './server-view.ts';
 import type { ComputeTables, FlavorSnapshot, InstanceRow } from './tables.ts';
 
 type Db = Kysely<ComputeTables> | Transaction<ComputeTables>;
@@ -69,6 +70,12 @@ export async function buildInstanceSpec(
     .select(['key', 'value'])
     .where('instance_uuid', '=', row.uuid)
     .execute();
+  const groups = await db
+    .selectFrom('instance_system_metadata')
+    .select('value')
+    .where('instance_uuid', '=', row.uuid)
+    .where('key', '=', SECURITY_GROUPS_KEY)
+    .executeTakeFirst();
   const flavor = opts.flavor ?? parseJson<FlavorSnapshot | undefined>(row.flavor, undefined) ?? spec?.flavor;
   const image: ImageSpec = opts.image ?? spec?.image ?? { id: row.image_ref, properties: {} };
   return {
@@ -89,5 +96,20 @@ export async function buildInstanceSpec(
       configDrive: row.config_drive !== '' && row.config_drive !== 'False' && row.config_drive !== 'false',
     },
     ...(opts.powerOn !== undefined && { powerOn: opts.powerOn }),
+    guest: guestFactsOf(row, parseJson<string[]>(groups?.value ?? null, [])),
+  };
+}
+
+/** What the instance's metadata shows from its row (config drive and metadata service alike). */
+export function guestFactsOf(row: InstanceRow, securityGroups: string[]): GuestFacts {
+  return {
+    project_id: row.project_id,
+    availability_zone: row.availability_zone,
+    launch_index: row.launch_index,
+    reservation_id: row.reservation_id,
+    security_groups: securityGroups,
+    kernel_id: row.kernel_id || null,
+    ramdisk_id: row.ramdisk_id || null,
+    root_device_name: row.root_device_name,
   };
 }

@@ -4,7 +4,7 @@ import { systemMetadataOf, visibleInstanceOr404 } from '../instance-store.ts';
 import { enforceNova, instanceTarget, serverCallerOf } from '../server-access.ts';
 
 /** The system metadata key of the encrypted password a guest posted to the metadata service (Nova's password_0..3). */
-const PASSWORD_KEY = 'password';
+export const PASSWORD_KEY = 'password';
 
 /** /v2.1/servers/{id}/os-server-password: the guest-set encrypted password ('' until one is set), and clearing it. */
 export function serverPasswordRoutes(app: ServiceApp, deps: ComputeDeps): void {

@@ -146,6 +146,21 @@ export interface InstanceSpec {
   };
   /** The instance is started after spawn unless false (unshelve of a stopped server, for instance). */
   powerOn?: boolean;
+  /** What the guest's metadata shows beyond the above (config drive); absent from specs made before it existed. */
+  guest?: GuestFacts;
+}
+
+/** The instance row's facts that its metadata (meta_data.json, EC2 meta-data) shows. */
+export interface GuestFacts {
+  project_id: string;
+  /** null when the server was booted into no zone (the metadata shows the default zone). */
+  availability_zone: string | null;
+  launch_index: number;
+  reservation_id: string;
+  security_groups: string[];
+  kernel_id?: string | null;
+  ramdisk_id?: string | null;
+  root_device_name?: string | null;
 }
 
 export interface SnapshotData {
