@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { createServer, type Socket } from 'node:net';
+import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { serverFixture } from './servers-fixture.ts';
@@ -93,6 +93,32 @@ function rawUpgrade(url: string, headers: Record<string, string> = {}) {
   });
 }
 
+/** Tempest's raw websockify request; resolves to every byte received until the server ends or 1 s of quiet. */
+function rawTcp(host: string, path: string, cookie: string): Promise<Buffer> {
+  const [hostname, port] = [host.replace(/:\d+$/, ''), Number(host.split(':').pop())];
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sock = connectTcp({ host: hostname, port }, () => {
+      sock.write(
+        `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Cookie: ${cookie}\r\nSec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\nSec-WebSocket-Version: 13\r\n` +
+          'Sec-WebSocket-Protocol: binary\r\n\r\n',
+      );
+    });
+    let quiet = setTimeout(() => sock.destroy(), 1000);
+    sock.on('data', (d) => {
+      chunks.push(d);
+      clearTimeout(quiet);
+      quiet = setTimeout(() => sock.destroy(), 300);
+    });
+    sock.on('close', () => {
+      clearTimeout(quiet);
+      resolve(Buffer.concat(chunks));
+    });
+    sock.on('error', reject);
+  });
+}
+
 test('remote consoles through the WebSocket proxy (fake driver, a Unix socket for a console)', async (t) => {
   const f = await serverFixture(t);
   const con = await echoConsole(t, join(f.cloud.dataDir, 'console-echo.sock'));
@@ -157,6 +183,24 @@ test('remote consoles through the WebSocket proxy (fake driver, a Unix socket fo
     for (const p of con.peers) p.end();
     const closed = await c.closed;
     assert.equal(closed.code, 1000);
+  });
+
+  await t.test('a websockify client sending the page query as its Cookie (as Tempest does)', async () => {
+    const page = new URL(await open('vnc', 'novnc'));
+    const head = (cookie: string) =>
+      rawTcp(page.host, `/compute/console/websockify`, cookie).then((b) => b.toString('latin1'));
+    const ok = await head(page.search.slice(1));
+    assert.match(ok, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    assert.ok(ok.toLowerCase().includes('upgrade: websocket'));
+    assert.ok(ok.toLowerCase().includes('sec-websocket-protocol: binary'));
+    // The first frame after the head: FIN + binary opcode, unmasked, the greeting.
+    const frame = Buffer.from(ok.slice(ok.indexOf('\r\n\r\n') + 4), 'latin1');
+    assert.deepEqual([frame[0], frame[1]], [0x82, GREETING.length]);
+    assert.equal(frame.subarray(2, 2 + GREETING.length).toString(), GREETING);
+    // A bad token: a head with no body, then the connection ends (Tempest reads no frame).
+    const bad = await head(page.search.slice(1).replace('token%3D', 'token%3Dbad'));
+    assert.match(bad, /^HTTP\/1\.1 404 /);
+    assert.ok(bad.endsWith('\r\n\r\n'), JSON.stringify(bad));
   });
 
   await t.test('the legacy action (≤ 2.5) gives the same working console', async () => {
