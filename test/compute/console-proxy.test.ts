@@ -106,7 +106,7 @@ function rawTcp(host: string, path: string, cookie: string): Promise<Buffer> {
       );
     });
     let quiet = setTimeout(() => sock.destroy(), 1000);
-    sock.on('data', (d) => {
+    sock.on('data', (d: Buffer) => {
       chunks.push(d);
       clearTimeout(quiet);
       quiet = setTimeout(() => sock.destroy(), 300);
