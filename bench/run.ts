@@ -26,6 +26,10 @@ const BENCHES: Record<string, { description: string; load: () => Promise<BenchMo
     description: 'Nova v2.1: boot 1,000 servers (fake driver, c=16), time to ACTIVE, server list of 1,000, delete all',
     load: () => import('./compute.ts'),
   },
+  boot: {
+    description: 'Real instances: server create to the guest ready marker, 1 and 10 at once, vs bare qemu (root)',
+    load: () => import('./boot.ts'),
+  },
 };
 
 async function main(): Promise<number> {
@@ -33,7 +37,7 @@ async function main(): Promise<number> {
   if (!name || name === '--help' || name === '-h' || !(name in BENCHES)) {
     if (name && !name.startsWith('-')) console.error(`bench: no benchmark named '${name}'\n`);
     console.log(
-      'usage: npm run bench -- <service> [--json] [--duration <seconds>] [--size-mib <n>] [--ports <n>] [--servers <n>]\n\navailable:',
+      'usage: npm run bench -- <service> [--json] [--duration <seconds>] [--size-mib <n>] [--ports <n>] [--servers <n>|1,10]\n\navailable:',
     );
     for (const [n, b] of Object.entries(BENCHES)) console.log(`  ${n.padEnd(10)} ${b.description}`);
     return name && name !== '--help' && name !== '-h' ? 2 : 0;
