@@ -209,7 +209,8 @@ describe('fake hypervisor driver', () => {
   });
 
   test('createHypervisor picks the fake and names unknown drivers', async () => {
-    const config = await loadConfig({ values: { dataDir: dir } });
+    // 'auto' picks qemu on a machine that can run it (test/compute/qemu-select.test.ts); 'fake' is always the fake.
+    const config = await loadConfig({ values: { dataDir: dir, compute: { driver: 'fake' } as never } });
     assert.equal(createHypervisor(config, 'h9').name, 'fake');
     const bad = await loadConfig({ values: { dataDir: dir, compute: { driver: 'vmware' as never } } });
     assert.throws(() => createHypervisor(bad, 'h9'), /unknown compute.driver 'vmware'/);
