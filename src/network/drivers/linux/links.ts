@@ -66,12 +66,14 @@ export async function deleteLink(netns: string, name: string): Promise<void> {
   await run('ip', [...ns(netns), 'link', 'delete', name], { allowFail: true });
 }
 
-/** Makes the device's addresses exactly `cidrs` (adds missing ones, removes the rest except link-local). */
-export async function setAddresses(netns: string, dev: string, cidrs: string[]): Promise<void> {
+/** Makes the device's addresses exactly `cidrs` (adds missing ones, removes the rest except link-local); returns those added. */
+export async function setAddresses(netns: string, dev: string, cidrs: string[]): Promise<string[]> {
   const out = await run('ip', [...ns(netns), '-j', 'addr', 'show', 'dev', dev]);
   const have = (
     JSON.parse(out.stdout || '[]') as { addr_info?: { local: string; prefixlen: number; scope: string }[] }[]
   ).flatMap((l) => (l.addr_info ?? []).filter((a) => a.scope !== 'link').map((a) => `${a.local}/${a.prefixlen}`));
-  for (const c of cidrs) if (!have.includes(c)) await run('ip', [...ns(netns), 'addr', 'add', c, 'dev', dev]);
+  const added = cidrs.filter((c) => !have.includes(c));
+  for (const c of added) await run('ip', [...ns(netns), 'addr', 'add', c, 'dev', dev]);
   for (const c of have) if (!cidrs.includes(c)) await run('ip', [...ns(netns), 'addr', 'del', c, 'dev', dev]);
+  return added;
 }

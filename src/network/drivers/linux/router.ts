@@ -39,7 +39,17 @@ export async function ensureRouter(
     await ensureVeth(ctx.hostNs, tapName(spec.port_id), netns, dev);
     await enslave(ctx.hostNs, tapName(spec.port_id), bridgeName(spec.network.id), spec.network.mtu);
     await setUp(netns, dev, { mac: spec.mac_address, mtu: spec.network.mtu });
-    await setAddresses(netns, dev, [...spec.fixed_ips.map((f) => `${f.ip_address}/${f.cidr.split('/')[1]}`), ...extra]);
+    const added = await setAddresses(netns, dev, [
+      ...spec.fixed_ips.map((f) => `${f.ip_address}/${f.cidr.split('/')[1]}`),
+      ...extra,
+    ]);
+    // A floating IP that is new here (or moved from another router) is announced, as Neutron's l3 agent does:
+    // neighbours that cached it as unreachable, or at another MAC, learn it now rather than minutes later.
+    for (const cidr of added.filter((c) => c.endsWith('/32') && dev.startsWith('qg-')))
+      await run('busybox', ['arping', '-U', '-c', '1', '-w', '1', '-I', dev, cidr.split('/')[0]], {
+        netns,
+        allowFail: true,
+      });
     if (!router.admin_state_up) await run('ip', ['-n', netns, 'link', 'set', dev, 'down']);
   }
 
