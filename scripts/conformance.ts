@@ -11,6 +11,8 @@
  *   --ci               the CI gate: the service's set, then pass if >= 95% (compute: 90%) of non-skipped tests
  *                      pass and every interop-guideline test of the service passes
  *   --concurrency <n>  Tempest workers (default: the set's, else 2)
+ *   scenario           (the service) Tempest with validation on against real instances: needs root with QEMU,
+ *                      dnsmasq and nftables (see scripts/conformance/real-cloud.ts)
  *   --keep             keep the workspace (its path is printed) for `stestr last` and tempest.log
  */
 import { spawnSync } from 'node:child_process';
@@ -18,8 +20,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { removeLeftovers } from './conformance/host-leftovers.ts';
+import { cloudResourceIds, type RealCloud, removeDataDir, startRealCloud } from './conformance/real-cloud.ts';
 import { securityComplianceEnv, startServer } from './conformance/server.ts';
 import { INTEROP, SERVICES } from './conformance/sets.ts';
+import { type TempestClient, tempestClient } from './conformance/tempest-client.ts';
 import { tempestConf } from './conformance/tempest-conf.ts';
 
 const { values, positionals } = parseArgs({
@@ -45,11 +50,20 @@ if (!set) {
 
 // An external cloud's [security_compliance] is unknown, so Tempest is told it is off there (Keystone's default).
 const securityCompliance = values['auth-url'] ? undefined : set.securityCompliance;
+if (set.realCloud && values['auth-url']) {
+  console.error(`conformance: the ${service} set starts its own cloud with real instances; --auth-url is not for it`);
+  process.exit(2);
+}
+// A set with real instances: a cloud with the qemu driver and the linux dataplane, and Tempest in a client
+// namespace on its external network (tempest-client.ts).
+const real: RealCloud | undefined = set.realCloud ? await startRealCloud({ env: set.serverEnv }) : undefined;
 const server = values['auth-url']
   ? undefined
-  : await startServer({
+  : (real ??
+    (await startServer({
       env: { ...(securityCompliance && securityComplianceEnv(securityCompliance)), ...set.serverEnv },
-    });
+    })));
+let client: TempestClient | undefined;
 const authUrl = values['auth-url'] ?? server!.authUrl;
 const password = values.password ?? server?.password ?? '';
 const workspace = await mkdtemp(join(tmpdir(), 'strata-tempest-'));
@@ -78,13 +92,15 @@ try {
   const selection = ['--regex', regex, ...(exclude ? ['--exclude-regex', exclude] : [])];
   const concurrency = values.concurrency ?? String(set.concurrency ?? 2);
   const args = ['run', '--concurrency', concurrency, ...selection];
+  if (real) client = await tempestClient(real);
+  const [tempestCmd, tempestArgs] = client ? client.wrap('tempest', args) : ['tempest', args];
   console.log(
     `conformance: tempest ${values.interop ? `run --concurrency ${concurrency} (the ${interop.length} interop tests)` : args.join(' ')} against ${authUrl}`,
   );
-  spawnSync('tempest', args, {
+  spawnSync(tempestCmd, tempestArgs, {
     cwd: workspace,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, OS_TEST_TIMEOUT: '300' },
+    env: { ...process.env, OS_TEST_TIMEOUT: String(set.testTimeout ?? 300) },
   });
   const results = expandClassResults(readResults(workspace), listTests(workspace, selection));
   report(results, set.skipReasons);
@@ -92,7 +108,14 @@ try {
 } catch (err) {
   console.error(`conformance: ${(err as Error).message}`);
 } finally {
+  await client?.close().catch((err: Error) => console.error(`conformance: client namespace: ${err.message}`));
+  const ids = real && (await cloudResourceIds(real).catch(() => ({ networkIds: [], routerIds: [] })));
   await server?.stop();
+  if (real && ids) {
+    // Whatever the run left (a failed test's guests, namespaces) goes with the cloud.
+    await removeLeftovers({ dataDir: real.dataDir, hostNamespace: real.hostNamespace, ...ids });
+    await removeDataDir(real);
+  }
   if (values.keep) console.log(`conformance: workspace kept at ${workspace} (cd there; stestr last; tempest.log)`);
   else await rm(workspace, { recursive: true, force: true });
 }

@@ -7,11 +7,15 @@
  *   3. Tempest: identity v3 and the interop guideline's identity tests (`npm run conformance -- identity`),
  *      then the keystone-tempest-plugin API tests, then image v2 with the guideline's image tests, then the
  *      guideline's network tests, then the guideline's compute tests and the compute catalogue and admin families.
+ *   4. real instances (root with QEMU, dnsmasq and nftables, else skipped with the reason): the end-to-end tests
+ *      in test/e2e (issue 6's acceptance with the openstack CLI, restart), then Tempest with validation on
+ *      (`npm run conformance -- scenario`, the REAL_CI part of it).
  * `npm test -- --quick` runs stage 1 only; `--stage <n>` one stage.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, globSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { realCloudSkipReason } from './conformance/real-cloud.ts';
 import { localPostgres } from './postgres.ts';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, stage: { type: 'string' } } });
@@ -49,7 +53,8 @@ if (wants(1))
   run('unit and integration tests (SQLite)', node, [
     '--test',
     '--test-reporter=dot',
-    ...testFiles('test/**/*.test.ts'),
+    // test/e2e boots real guests: stage 4 runs it, one file at a time.
+    ...testFiles('test/**/*.test.ts').filter((f) => !f.startsWith('test/e2e/')),
   ]);
 
 if (wants(2)) {
@@ -92,4 +97,33 @@ if (wants(3)) {
       COMPUTE_FAST,
     ]);
   } else console.log('\n== skipped: Tempest (install Debian packages tempest and keystone-tempest-plugin)');
+}
+
+/**
+ * What stage 4 runs of the scenario set: the two basic scenario tests and the create-server tests that SSH into
+ * their guest. `npm run conformance -- scenario` adds server actions, interface attach, rescue and device tags.
+ */
+const REAL_CI =
+  '^tempest\\.(scenario\\.test_(server_basic_ops|network_basic_ops)|api\\.compute\\.servers\\.test_create_server)\\.';
+
+if (wants(4)) {
+  const skip = await realCloudSkipReason(['openstack', 'ssh', 'tempest', 'genisoimage']);
+  if (skip) console.log(`\n== skipped: real instances (end-to-end tests and Tempest with validation): ${skip}`);
+  else {
+    // Measured on 2 cores under TCG: estimated before the drivers landed: e2e ~8 min, Tempest ~12 min.
+    console.log('\n== real instances: expect about 20 minutes (TCG boots of 10-20 s each)');
+    run('end-to-end tests with real instances', node, [
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      ...testFiles('test/e2e/*.test.ts'),
+    ]);
+    run('Tempest with validation on (scenario and guest-checking compute tests)', node, [
+      'scripts/conformance.ts',
+      'scenario',
+      '--ci',
+      '--regex',
+      REAL_CI,
+    ]);
+  }
 }

@@ -74,12 +74,12 @@ export async function prepareCompute(
   };
 }
 
-interface AdminSession {
+export interface AdminSession {
   token: string;
   endpoint(type: string): string;
 }
 
-async function adminSession(authUrl: string, password: string): Promise<AdminSession> {
+export async function adminSession(authUrl: string, password: string): Promise<AdminSession> {
   const login = await fetch(`${authUrl}/auth/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -102,7 +102,7 @@ async function adminSession(authUrl: string, password: string): Promise<AdminSes
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: OpenStack answers are read field by field.
-async function call(s: AdminSession, url: string, method = 'GET', body?: unknown): Promise<any> {
+export async function call(s: AdminSession, url: string, method = 'GET', body?: unknown): Promise<any> {
   const isBytes = body instanceof Uint8Array;
   const res = await fetch(url, {
     method,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { hostNamespace } from '../../src/core/host/netns.ts';
 import { commandExists, isRoot } from '../../src/core/host/run.ts';
 import { buildTestImage } from '../guest-image/build.ts';
+import { adminSession, call } from './compute-setup.ts';
 import { type ServerProcess, startServer } from './server.ts';
 
 /**
@@ -113,4 +114,13 @@ export async function startRealCloud(opts: RealCloudOptions = {}): Promise<RealC
 /** Removes a real cloud's data directory (after its process has stopped and the leftovers were checked). */
 export async function removeDataDir(cloud: Pick<RealCloud, 'dataDir'>): Promise<void> {
   await rm(cloud.dataDir, { recursive: true, force: true });
+}
+
+/** The ids of every network and router the cloud has now (whose DHCP and router namespaces are its own). */
+export async function cloudResourceIds(cloud: RealCloud): Promise<{ networkIds: string[]; routerIds: string[] }> {
+  const s = await adminSession(cloud.authUrl, cloud.password);
+  const net = `${s.endpoint('network')}/v2.0`;
+  const networks = (await call(s, `${net}/networks`)).networks as { id: string }[];
+  const routers = (await call(s, `${net}/routers`)).routers as { id: string }[];
+  return { networkIds: networks.map((n) => n.id), routerIds: routers.map((r) => r.id) };
 }
