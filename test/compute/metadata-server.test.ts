@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { makeNetwork } from './clients-harness.ts';
 import { serverFixture } from './servers-fixture.ts';
 
 interface Answer {
@@ -51,7 +52,11 @@ describe('the compute metadata service', () => {
       const res = await fx.cloud.call('GET', `/networking/v2.0/ports?device_id=${uuid}`, { token: fx.token });
       assert.equal(res.status, 200);
       const [port] = res.body.ports;
-      return { ip: port.fixed_ips[0].ip_address as string, network: port.network_id as string };
+      return {
+        ip: port.fixed_ips[0].ip_address as string,
+        network: port.network_id as string,
+        port: port.id as string,
+      };
     };
     const a = await portOf(first);
     const b = await portOf(second);
@@ -136,6 +141,41 @@ describe('the compute metadata service', () => {
       assert.deepEqual(shown.body, { password: 'ENCRYPTED-PW' });
       const other = await fx.compute('GET', `/servers/${second}/os-server-password`);
       assert.deepEqual(other.body, { password: '' });
+    });
+
+    await t.test('public-ipv4 is the floating IP once one points at the port', async () => {
+      assert.equal((await ask(socketPath, '/latest/meta-data/public-ipv4', as(a))).body, '');
+      const ext = await makeNetwork(fx.cloud, 'public', '172.24.9.0/24', { 'router:external': true });
+      const router = await fx.cloud.call('POST', '/networking/v2.0/routers', {
+        token: fx.token,
+        body: { router: { name: 'r', external_gateway_info: { network_id: ext.networkId } } },
+      });
+      assert.equal(router.status, 201, JSON.stringify(router.body));
+      const subnets = await fx.cloud.call('GET', `/networking/v2.0/subnets?network_id=${a.network}`, {
+        token: fx.token,
+      });
+      const added = await fx.cloud.call(
+        'PUT',
+        `/networking/v2.0/routers/${router.body.router.id}/add_router_interface`,
+        {
+          token: fx.token,
+          body: { subnet_id: subnets.body.subnets[0].id },
+        },
+      );
+      assert.equal(added.status, 200, JSON.stringify(added.body));
+      const fip = await fx.cloud.call('POST', '/networking/v2.0/floatingips', {
+        token: fx.token,
+        body: { floatingip: { floating_network_id: ext.networkId, port_id: a.port } },
+      });
+      assert.equal(fip.status, 201, JSON.stringify(fip.body));
+      const address = fip.body.floatingip.floating_ip_address;
+      for (let i = 0; ; i++) {
+        const shown = await ask(socketPath, '/latest/meta-data/public-ipv4', as(a));
+        if (shown.body === address) break;
+        assert.ok(i < 100, `public-ipv4 shows ${address}, not ${shown.body}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal((await ask(socketPath, '/latest/meta-data/public-ipv4', as(b))).body, '');
     });
 
     await t.test('a deleted server is not answered, even while its address is cached', async () => {
