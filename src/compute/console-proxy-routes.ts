@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import type { ServiceApp } from '../core/http/service.ts';
 import { CLOSE, chooseConsoleSubprotocol, pipeConsole } from './console-proxy.ts';
 import { consoleTokenOf } from './console-proxy-token.ts';
+import { routeConsoleUpgrades } from './console-proxy-upgrades.ts';
 import { type ConsoleGrant, validateConsoleToken } from './console-tokens.ts';
 import type { ComputeDeps } from './deps.ts';
 import { badRequest, notFound } from './errors.ts';
@@ -24,18 +25,16 @@ const INVALID_TOKEN = "The token '***' is invalid or has expired";
 
 /**
  * The URL a console of `type` is opened at, shaped as Nova's proxies answer: noVNC's page with the WebSocket's
- * path in `path` (noVNC opens `ws://<host>/<path>`, so the path carries this cloud's prefix), the serial
- * console as a `ws://` URL with the token in the query, anything else at `<public>/compute/console/<token>`.
+ * path in `path` (`vnc_lite.html?path=%3Ftoken%3D...`: noVNC opens `ws://<host>/?token=...`, which
+ * console-proxy-upgrades.ts routes here), the serial console as a `ws://` URL with the token in the query,
+ * anything else at `<public>/compute/console/<token>`. A public URL with a path keeps it in `path`.
  */
 export function consoleUrl(publicUrl: string, type: string, token: string): string {
-  const base = new URL(publicUrl);
-  const prefix = base.pathname.replace(/^\/+|\/+$/g, '');
+  const prefix = new URL(publicUrl).pathname.replace(/^\/+|\/+$/g, '');
   const root = publicUrl.replace(/\/+$/, '');
   const t = encodeURIComponent(token);
-  if ((VNC_TYPES as readonly string[]).includes(type)) {
-    const wsPath = `${prefix ? `${prefix}/` : ''}compute${CONSOLE_PATHS.vnc}?token=${t}`;
-    return `${root}/compute${CONSOLE_PATHS.page}?path=${encodeURIComponent(wsPath)}`;
-  }
+  if ((VNC_TYPES as readonly string[]).includes(type))
+    return `${root}/compute${CONSOLE_PATHS.page}?path=${encodeURIComponent(`${prefix ? `${prefix}/` : ''}?token=${t}`)}`;
   if (type === 'serial') return `${root.replace(/^http/, 'ws')}/compute${CONSOLE_PATHS.serial}?token=${t}`;
   return `${root}/compute/console/${t}`;
 }
@@ -52,6 +51,8 @@ export function consoleProxyRoutes(app: ServiceApp, deps: ComputeDeps): void {
     await proxy.register(websocket, {
       options: { handleProtocols: (offered) => chooseConsoleSubprotocol(offered), maxPayload: 1 << 20 },
     });
+    const undoUpgrades = routeConsoleUpgrades(proxy.server);
+    proxy.addHook('onClose', async () => undoUpgrades());
     const grants = new WeakMap<FastifyRequest, ConsoleGrant>();
 
     const checkToken =

@@ -135,7 +135,7 @@ test('remote consoles through the WebSocket proxy (fake driver, a Unix socket fo
 
   await t.test('novnc: the page answers 200, the websocket greets with RFB and bytes round-trip', async () => {
     const url = await open('vnc', 'novnc');
-    assert.match(url, /\/compute\/console\/vnc_lite\.html\?path=compute%2Fconsole%2Fwebsockify%3Ftoken%3D/);
+    assert.match(url, /\/compute\/console\/vnc_lite\.html\?path=%3Ftoken%3D[\w-]+$/);
     const page = await fetch(url);
     assert.equal(page.status, 200);
     const html = await page.text();
@@ -187,8 +187,10 @@ test('remote consoles through the WebSocket proxy (fake driver, a Unix socket fo
 
   await t.test('a websockify client sending the page query as its Cookie (as Tempest does)', async () => {
     const page = new URL(await open('vnc', 'novnc'));
-    const head = (cookie: string) =>
-      rawTcp(page.host, `/compute/console/websockify`, cookie).then((b) => b.toString('latin1'));
+    // Tempest always upgrades at the root, /websockify, as websockify serves it.
+    const head = (cookie: string, path = '/websockify') =>
+      rawTcp(page.host, path, cookie).then((b) => b.toString('latin1'));
+    assert.match(await head(page.search.slice(1), '/compute/console/websockify'), /^HTTP\/1\.1 101 /);
     const ok = await head(page.search.slice(1));
     assert.match(ok, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
     assert.ok(ok.toLowerCase().includes('upgrade: websocket'));
@@ -229,10 +231,13 @@ test('remote consoles through the WebSocket proxy (fake driver, a Unix socket fo
     assert.equal((await rawUpgrade(vnc, { origin: 'http://evil.example' })).status, 403);
     assert.equal((await rawUpgrade(vnc, { origin: `http://${new URL(vnc).host}` })).status, 101);
     // A plain GET gets Nova's error body.
-    const plain = await fetch(bad.replace(/^ws/, 'http'));
+    const plain = await fetch(`${f.cloud.base}/compute/console/websockify${new URL(bad).search}`);
     assert.equal(plain.status, 404);
     assert.match(JSON.stringify(await plain.json()), /invalid or has expired/);
     assert.equal((await fetch(`${f.cloud.base}/compute/console/not-a-token`)).status, 404);
+    // An Upgrade request elsewhere is an ordinary request (not a socket left open that would hold the close).
+    const elsewhere = await rawTcp(new URL(vnc).host, '/compute/v2.1/servers', '');
+    assert.match(elsewhere.toString('latin1'), /^HTTP\/1\.1 401 .*\r\nconnection: keep-alive\r\n/is);
   });
 
   await t.test('the fake driver without a socket: the upgrade succeeds and closes with the reason', async () => {
