@@ -178,6 +178,35 @@ describe('the compute metadata service', () => {
       assert.equal((await ask(socketPath, '/latest/meta-data/public-ipv4', as(b))).body, '');
     });
 
+    await t.test('an address moved to another server within the cache time shows the new owner', async () => {
+      const moved = { ...a };
+      const c = await fx.boot({ name: 'third' });
+      await fx.waitFor(c, 'ACTIVE');
+      assert.equal(JSON.parse((await ask(socketPath, '/openstack/latest/meta_data.json', as(moved))).body).uuid, first);
+      // Detach the first server's interface and give its address to the third server, at once.
+      const detached = await fx.compute('DELETE', `/servers/${first}/os-interface/${a.port}`);
+      assert.equal(detached.status, 202, JSON.stringify(detached.body));
+      for (let i = 0; ; i++) {
+        const ports = await fx.cloud.call('GET', `/networking/v2.0/ports?device_id=${first}`, { token: fx.token });
+        if (ports.body.ports.length === 0) break;
+        assert.ok(i < 200, 'the interface is detached');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const attached = await fx.compute('POST', `/servers/${c}/os-interface`, {
+        body: { interfaceAttachment: { net_id: moved.network, fixed_ips: [{ ip_address: moved.ip }] } },
+      });
+      assert.equal(attached.status, 200, JSON.stringify(attached.body));
+      for (let i = 0; ; i++) {
+        const row = await fx.compute('GET', `/servers/${first}`);
+        if (Object.keys(row.body.server.addresses).length === 0) break;
+        assert.ok(i < 200, "the first server's addresses are refreshed");
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const now = await ask(socketPath, '/openstack/latest/meta_data.json', as(moved));
+      assert.equal(now.status, 200, now.body);
+      assert.equal(JSON.parse(now.body).uuid, c);
+    });
+
     await t.test('a deleted server is not answered, even while its address is cached', async () => {
       assert.equal((await ask(socketPath, '/openstack/latest/meta_data.json', as(b))).status, 200);
       assert.equal((await fx.compute('DELETE', `/servers/${second}`)).status, 204);

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { metadataSocketPath } from '../../core/config.ts';
 import type { ComputeDeps } from '../deps.ts';
 import { serviceTree } from './content.ts';
+import type { MetadataInput } from './input.ts';
 import { metadataInputOf, saveGuestPassword } from './instance-input.ts';
 import { createSourceLookup, type SourceLookup } from './source-lookup.ts';
 import { fileBody, isDir, listing, lookup } from './tree.ts';
@@ -76,8 +77,15 @@ async function handle(deps: Deps, sources: SourceLookup, req: IncomingMessage, r
   if (!ip || !networkId) throw new HttpAnswer(400, 'Missing the source address or network of the request');
   const path = decodePath(req.url ?? '/');
 
-  const uuid = await sources.instanceAt(networkId, ip);
-  const input = uuid ? await metadataInputOf(deps, uuid) : undefined;
+  let uuid = await sources.instanceAt(networkId, ip);
+  let input = uuid ? await metadataInputOf(deps, uuid) : undefined;
+  if (input && !holdsAddress(input, networkId, ip)) {
+    // The instance no longer lists the address (an interface detached, and the address perhaps given to another
+    // instance within the cache's seconds): Networking is asked again rather than the old owner's data shown.
+    // A fresh answer is trusted even so, since an instance's own list lags a hot-plug by a moment.
+    uuid = await sources.instanceAt(networkId, ip, { fresh: true });
+    input = uuid ? await metadataInputOf(deps, uuid) : undefined;
+  }
   if (!uuid || !input) throw new HttpAnswer(404, 'Not found');
 
   if (method === 'POST') {
@@ -97,6 +105,9 @@ async function handle(deps: Deps, sources: SourceLookup, req: IncomingMessage, r
   if (isDir(node)) return send(res, req, 200, listing(node));
   send(res, req, 200, fileBody(node), path.endsWith('.json') ? 'application/json' : undefined);
 }
+
+const holdsAddress = (input: MetadataInput, networkId: string, ip: string) =>
+  input.spec.vifs.some((v) => v.network.id === networkId && v.fixed_ips.some((f) => f.ip_address === ip));
 
 const isPasswordVersion = (v: string) =>
   v === 'latest' ||

@@ -48,10 +48,17 @@ export function createSourceLookup(deps: Deps) {
   };
 
   return {
-    /** The uuid of the instance behind (network, address); undefined for a stranger. */
-    async instanceAt(networkId: string, ip: string): Promise<string | undefined> {
+    /**
+     * The uuid of the instance behind (network, address); undefined for a stranger. `fresh` skips the cached
+     * answers (the caller found a cached one that no longer fits).
+     */
+    async instanceAt(networkId: string, ip: string, opts: { fresh?: boolean } = {}): Promise<string | undefined> {
       if (isIP(ip) === 0) return undefined;
       const key = `${networkId} ${ip}`;
+      if (opts.fresh) {
+        known.deleteWhere((k) => k === key);
+        unknown.deleteWhere((k) => k === key);
+      }
       const hit = known.get(key);
       if (hit.found) return hit.value;
       if (unknown.get(key).found) return undefined;
