@@ -1,24 +1,25 @@
-import type {
-  DesiredState,
-  DhcpSpec,
-  FixedIpSpec,
-  NetworkSpec,
-  PortSpec,
-  SecurityRuleSpec,
-} from './drivers/dataplane.ts';
-import type { NetworkDb, NetworkRow, PortRow, SubnetRow } from './tables.ts';
+import { routerSpecsOf } from './agent-routers.ts';
+import { fixedIpsOf, networkSpecs } from './agent-specs.ts';
+import type { DesiredState, DhcpSpec, NetworkSpec, PortSpec, SecurityRuleSpec } from './drivers/dataplane.ts';
+import type { NetworkDb, PortRow, SubnetRow } from './tables.ts';
 
 /**
  * The server's answer to "what must this host realize?": ports bound to it, their networks, and (on the hosts
  * that serve DHCP) each DHCP network's subnets and hosts entries — all resolved, so the agent's driver never
  * reads the database. `only` narrows the answer to some ports or networks (one change) instead of everything.
  *
- * Routers are not resolved yet: the routers work fills `routers` (RouterSpec) from its tables.
+ * On the L3 host (`servesL3`) it also carries every router (agent-routers.ts) and the networks they touch.
  */
+export interface DesiredFilter {
+  port_ids?: string[];
+  network_ids?: string[];
+  router_ids?: string[];
+}
+
 export async function desiredStateOf(
   db: NetworkDb,
   host: string,
-  opts: { servesDhcp: boolean; only?: { port_ids?: string[]; network_ids?: string[] } },
+  opts: { servesDhcp: boolean; servesL3?: boolean; only?: DesiredFilter },
 ): Promise<DesiredState> {
   const only = opts.only;
   let portQuery = db.selectFrom('ports').selectAll().where('binding_host_id', '=', host);
@@ -30,7 +31,17 @@ export async function desiredStateOf(
   const portRows = await portQuery.orderBy('id').execute();
 
   const dhcpNetworkIds = opts.servesDhcp ? await dhcpNetworks(db, only ? (only.network_ids ?? []) : undefined) : [];
-  const networkIds = unique([...portRows.map((p) => p.network_id), ...dhcpNetworkIds, ...(only?.network_ids ?? [])]);
+  const routers = opts.servesL3 ? await routerSpecsOf(db, only ? (only.router_ids ?? []) : undefined) : [];
+  const routerNetworkIds = routers.flatMap((r) => [
+    ...r.interfaces.map((i) => i.network.id),
+    ...(r.gateway ? [r.gateway.network.id] : []),
+  ]);
+  const networkIds = unique([
+    ...portRows.map((p) => p.network_id),
+    ...dhcpNetworkIds,
+    ...routerNetworkIds,
+    ...(only?.network_ids ?? []),
+  ]);
   const networks = await networkSpecs(db, networkIds);
 
   const ports = await portSpecs(db, portRows, networks);
@@ -40,26 +51,8 @@ export async function desiredStateOf(
     networks: [...networks.values()],
     ports,
     dhcp,
-    routers: [],
+    routers,
     metadata: dhcp.map((d) => ({ network_id: d.network.id, router_id: null })),
-  };
-}
-
-async function networkSpecs(db: NetworkDb, ids: string[]): Promise<Map<string, NetworkSpec>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('networks').selectAll().where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, networkSpec(r)]));
-}
-
-function networkSpec(r: NetworkRow): NetworkSpec {
-  return {
-    id: r.id,
-    network_type: r.network_type,
-    physical_network: r.physical_network || null,
-    segmentation_id: r.segmentation_id,
-    mtu: r.mtu,
-    admin_state_up: Boolean(r.admin_state_up),
-    external: Boolean(r.external),
   };
 }
 
@@ -69,37 +62,6 @@ async function dhcpNetworks(db: NetworkDb, ids?: string[]): Promise<string[]> {
   let q = db.selectFrom('subnets').select('network_id').distinct().where('enable_dhcp', '=', 1);
   if (ids) q = q.where('network_id', 'in', ids);
   return (await q.execute()).map((r) => r.network_id);
-}
-
-async function fixedIpsOf(db: NetworkDb, portIds: string[]): Promise<Map<string, FixedIpSpec[]>> {
-  const out = new Map<string, FixedIpSpec[]>();
-  if (portIds.length === 0) return out;
-  const rows = await db
-    .selectFrom('ip_allocations')
-    .innerJoin('subnets', 'subnets.id', 'ip_allocations.subnet_id')
-    .select([
-      'ip_allocations.port_id',
-      'ip_allocations.subnet_id',
-      'ip_allocations.ip_address',
-      'subnets.cidr',
-      'subnets.ip_version',
-      'subnets.gateway_ip',
-    ])
-    .where('ip_allocations.port_id', 'in', portIds)
-    .orderBy('ip_allocations.ip_address')
-    .execute();
-  for (const r of rows) {
-    const list = out.get(r.port_id ?? '') ?? [];
-    list.push({
-      subnet_id: r.subnet_id,
-      ip_address: r.ip_address,
-      cidr: r.cidr,
-      ip_version: r.ip_version,
-      gateway_ip: r.gateway_ip,
-    });
-    out.set(r.port_id ?? '', list);
-  }
-  return out;
 }
 
 async function portSpecs(db: NetworkDb, rows: PortRow[], networks: Map<string, NetworkSpec>): Promise<PortSpec[]> {

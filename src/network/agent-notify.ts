@@ -11,13 +11,26 @@ import type { NetworkDeps } from './deps.ts';
 
 /** A port was created or changed (the port's API view, with `binding:host_id`). */
 export async function portChanged(deps: NetworkDeps, port: Record<string, unknown>): Promise<void> {
+  await dhcpHostsChanged(deps, port);
   const host = hostOf(port);
   if (!host) return; // unbound: nothing to realize yet
   await send(deps, host, AgentMethod.portUpdate, { port });
 }
 
+/**
+ * Every port with an address is a line of its network's dnsmasq hosts file, bound or not: the DHCP hosts
+ * re-read the network (the DHCP port's own changes are the DHCP host's doing and need no echo).
+ */
+async function dhcpHostsChanged(deps: NetworkDeps, port: Record<string, unknown>): Promise<void> {
+  const networkId = port.network_id;
+  if (typeof networkId !== 'string' || port.device_owner === 'network:dhcp') return;
+  if (!Array.isArray(port.fixed_ips) || port.fixed_ips.length === 0) return;
+  await networkChanged(deps, networkId);
+}
+
 /** A port was deleted (its last API view): its host unplugs it. */
 export async function portDeleted(deps: NetworkDeps, port: Record<string, unknown>): Promise<void> {
+  await dhcpHostsChanged(deps, port);
   const host = hostOf(port);
   if (!host) return;
   await send(deps, host, AgentMethod.portDelete, {
@@ -66,5 +79,34 @@ async function send(deps: NetworkDeps, host: string, method: string, payload: un
     // No agent on that host now: it gets the change from its full sync on start.
     if (err instanceof NoConsumer) deps.log.debug({ host, method }, 'no network agent consumes this host');
     else deps.log.warn({ err, host, method }, 'cannot notify the network agent');
+  }
+}
+
+/**
+ * A security group's rules changed: every bound port in it, or in a group with a rule whose remote group it
+ * is, is re-sent to its host, whose dataplane re-applies that port's filter.
+ */
+export async function securityGroupChanged(deps: NetworkDeps, groupId: string): Promise<void> {
+  try {
+    const referring = await deps.db
+      .selectFrom('security_group_rules')
+      .select('security_group_id')
+      .where('remote_group_id', '=', groupId)
+      .execute();
+    const groups = [...new Set([groupId, ...referring.map((r) => r.security_group_id)])];
+    const ports = await deps.db
+      .selectFrom('ports')
+      .innerJoin('port_security_group_bindings', 'port_security_group_bindings.port_id', 'ports.id')
+      .select(['ports.id', 'ports.network_id', 'ports.binding_host_id'])
+      .where('port_security_group_bindings.security_group_id', 'in', groups)
+      .where('ports.binding_host_id', '!=', '')
+      .distinct()
+      .execute();
+    for (const p of ports)
+      await send(deps, p.binding_host_id, AgentMethod.portUpdate, {
+        port: { id: p.id, network_id: p.network_id, 'binding:host_id': p.binding_host_id },
+      });
+  } catch (err) {
+    deps.log.warn({ err, security_group_id: groupId }, 'cannot notify the network agents of a group change');
   }
 }

@@ -1,10 +1,18 @@
 import type { Subscription } from '../core/bus/bus.ts';
 import { type PortStatusUpdate, SERVER_TOPIC, ServerMethod, type StateReport } from './agent/rpc.ts';
-import { desiredStateOf } from './agent-desired.ts';
-import { dhcpHosts } from './agent-notify.ts';
+import { type DesiredFilter, desiredStateOf } from './agent-desired.ts';
+import { ensureDhcpPorts } from './agent-dhcp-port.ts';
+import { dhcpHosts, l3Hosts } from './agent-notify.ts';
 import type { NetworkDeps } from './deps.ts';
 import { recordStateReport } from './store/agents.ts';
 import { setPortStatus } from './store/port-status.ts';
+
+interface SyncStateRequest {
+  host: string;
+  only?: DesiredFilter;
+  /** Set by agents whose dataplane serves DHCP itself (not noop): DHCP networks without a port get one. */
+  allocate_dhcp_ports?: boolean;
+}
 
 /**
  * The server's side of the agent RPC (topic `network`): agents' state reports (the agents table), their
@@ -22,8 +30,14 @@ export function serveNetworkAgents(deps: NetworkDeps): Subscription {
       },
 
       [ServerMethod.syncState]: async (payload) => {
-        const { host, only } = payload as { host: string; only?: { port_ids?: string[]; network_ids?: string[] } };
-        return desiredStateOf(deps.db, host, { servesDhcp: dhcpHosts(deps).includes(host), only });
+        const { host, only, allocate_dhcp_ports } = payload as SyncStateRequest;
+        const opts = { servesDhcp: dhcpHosts(deps).includes(host), servesL3: l3Hosts(deps).includes(host), only };
+        const state = await desiredStateOf(deps.db, host, opts);
+        if (!allocate_dhcp_ports) return state;
+        // A dataplane that runs dnsmasq needs each DHCP network's port (Neutron's create_dhcp_port).
+        const missing = state.dhcp.filter((d) => !d.dhcp_port).map((d) => d.network.id);
+        if (missing.length === 0 || (await ensureDhcpPorts(deps, host, missing)).length === 0) return state;
+        return desiredStateOf(deps.db, host, opts);
       },
 
       [ServerMethod.updatePortStatus]: async (payload) => {

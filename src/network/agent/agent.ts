@@ -68,8 +68,13 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
     return queue;
   }
 
+  // A dataplane that wires DHCP (anything but noop) needs the server to allocate each network's DHCP port.
   const desired = (only?: Record<string, string[]>) =>
-    server<DesiredState>(ServerMethod.syncState, { host: o.host, ...(only && { only }) });
+    server<DesiredState>(ServerMethod.syncState, {
+      host: o.host,
+      ...(only && { only }),
+      ...(o.driver.name !== 'noop' && { allocate_dhcp_ports: true }),
+    });
 
   async function reportStatuses(updates: PortStatusUpdate[]): Promise<void> {
     if (updates.length > 0) await server(ServerMethod.updatePortStatus, { updates });

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors.ts';
 import type { ServiceApp } from '../../core/http/service.ts';
 import { type Caller, callerOf, enforce } from '../access.ts';
+import { securityGroupChanged } from '../agent-notify.ts';
 import { bodyMembers, parseCreate } from '../attributes.ts';
 import type { NetworkDeps } from '../deps.ts';
 import { badRequest, conflict } from '../errors.ts';
@@ -77,6 +78,7 @@ export function securityGroupRulesRoutes(app: ServiceApp, deps: NetworkDeps): vo
     const rows = await deps.db.transaction().execute((trx) => insertRules(trx, deps, caller, parsed));
     const views = await ruleViewsOf(deps.db, rows);
     for (const view of views) await notifyChange(deps, 'security_group_rule', 'create', view);
+    if (parsed[0]) await securityGroupChanged(deps, parsed[0].rule.security_group_id);
     reply.code(201);
     return isBulk ? { security_group_rules: views } : { security_group_rule: views[0] };
   });
@@ -99,6 +101,7 @@ export function securityGroupRulesRoutes(app: ServiceApp, deps: NetworkDeps): vo
       return before;
     });
     await notifyChange(deps, 'security_group_rule', 'delete', view);
+    await securityGroupChanged(deps, String(view.security_group_id));
     return reply.code(204).send();
   });
 }

@@ -87,11 +87,15 @@ function ownedLinks(ctx: LinuxContext, desired: DesiredState): Set<string> {
     if (n.segmentation_id) owned.add(vxlanName(n.segmentation_id));
   }
   for (const p of desired.ports) owned.add(tapName(p.id));
-  for (const d of desired.dhcp) if (d.dhcp_port) owned.add(tapName(d.dhcp_port.id));
-  for (const r of desired.routers) {
-    for (const i of r.interfaces) owned.add(tapName(i.port_id));
-    if (r.gateway) owned.add(tapName(r.gateway.port_id));
+  for (const d of desired.dhcp) {
+    owned.add(bridgeName(d.network.id));
+    if (d.dhcp_port) owned.add(tapName(d.dhcp_port.id));
   }
+  for (const r of desired.routers)
+    for (const i of [...r.interfaces, ...(r.gateway ? [r.gateway] : [])]) {
+      owned.add(bridgeName(i.network.id));
+      owned.add(tapName(i.port_id));
+    }
   if (ctx.linux.hostVeth) owned.add(hostVethPeerName);
   return owned;
 }

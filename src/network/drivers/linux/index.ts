@@ -66,6 +66,12 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
     const c = need();
     await ensureNetwork(port.network);
     const tap = tapName(port.id);
+    // A DHCP or router port is bound to this host too, but its device is the veth its namespace's code makes,
+    // and it forwards other hosts' addresses: it is neither created as a tap here nor filtered.
+    if (port.device_owner.startsWith('network:')) {
+      ports.delete(port.id);
+      return { vif_type: 'tap', vif_details: { port_filter: false, connectivity: 'l2' }, device: tap };
+    }
     // QEMU's side may have made the tap first (the naming contract); a test may hand us a veth of that name.
     if (!(await linkExists(c.hostNs, tap)))
       await run('ip', ['-n', c.hostNs, 'tuntap', 'add', 'dev', tap, 'mode', 'tap']);
@@ -147,7 +153,10 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       const c = need();
       ports.delete(port.id);
       await applyFilter();
-      await deleteLink(c.hostNs, tapName(port.id));
+      // Only a tun device is the port's own: a veth of that name is a DHCP or router port's, which goes with
+      // its namespace (or, orphaned, at the next sync).
+      const link = (await listLinks(c.hostNs)).find((l) => l.ifname === tapName(port.id));
+      if (link?.linkinfo?.info_kind === 'tun') await deleteLink(c.hostNs, link.ifname);
     },
     async updatePortFilter(port) {
       const known = ports.get(port.id);
