@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { loadConfig } from '../core/config.ts';
 import { bootstrapCommand, migrateCommand, rotateKeysCommand } from './admin.ts';
 import { buildTestImageCommand } from './image.ts';
+import { netExecCommand } from './net-exec.ts';
 import { startCommand } from './start.ts';
 
 const program = new Command()
@@ -78,6 +79,26 @@ program
     const config = await configOf(cmd);
     const out = resolve(o.out ?? dirname(config.image.guestImage));
     await buildTestImageCommand({ out, cache: o.cache, startLooksAt: config.image.guestImage });
+  });
+
+program
+  .command('net')
+  .description('tools for the linux networking dataplane')
+  .command('exec')
+  .description(
+    'run a command in a client namespace on the external network (reaches floating IPs; the cloud API is forwarded in)',
+  )
+  // Not --host: the program's global -H/--host (the API's listen address) would take it.
+  .option('--agent-host <host>', 'the host whose external bridge to join (default: network.host, else this machine)')
+  .option('--name <name>', 'client namespace strata-client-<name>', 'default')
+  .option('--address <cidr>', "the client's address on the external network", '172.24.4.3/24')
+  .option('--gateway <ip>', 'default route of the client (none by default: the floating range is on-link)')
+  .option('--bridge <bridge>', "the bridge to join (default: the host's external network's)")
+  .option('--no-api', 'do not forward the cloud API into the namespace')
+  .option('--delete', 'remove the client namespace and exit')
+  .argument('[command...]', 'the command to run (after --)')
+  .action(async (argv: string[], o: Parameters<typeof netExecCommand>[1], cmd: Command) => {
+    process.exitCode = await netExecCommand(await configOf(cmd), o, argv);
   });
 
 function parsePort(v: string): number {

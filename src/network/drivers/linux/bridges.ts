@@ -1,3 +1,4 @@
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { run } from '../../../core/host/run.ts';
 import type { NetworkSpec } from '../dataplane.ts';
 import type { LinuxContext } from './context.ts';
@@ -19,6 +20,9 @@ export async function ensureSegment(ctx: LinuxContext, net: NetworkSpec, tunnelP
   if (net.network_type === 'vxlan' && net.segmentation_id !== null && tunnelPeers.length > 0)
     await ensureVxlan(ctx, net, tunnelPeers);
   if (!net.external) return;
+  // Recorded for `strata net exec`, which puts client namespaces on the external bridge without asking the API.
+  await mkdir(externalDir(ctx), { recursive: true });
+  await writeFile(`${externalDir(ctx)}/${net.id}`, `${bridge}\n`);
   const { uplink, hostVeth, hostVethAddress } = ctx.linux;
   if (uplink) {
     if (!(await linkExists(ctx.hostNs, uplink))) await run('ip', ['link', 'set', uplink, 'netns', ctx.hostNs]);
@@ -65,6 +69,19 @@ export async function removeSegment(
       await run('ip', ['-n', ctx.hostNs, 'link', 'set', ctx.linux.uplink, 'netns', '1'], { allowFail: true });
     if (ctx.linux.hostVeth) await deleteLink(ctx.hostNs, hostVethPeerName);
   }
+  await rm(`${externalDir(ctx)}/${net.id}`, { force: true });
   if (net.segmentation_id) await deleteLink(ctx.hostNs, vxlanName(net.segmentation_id));
   await deleteLink(ctx.hostNs, bridgeName(net.id));
+}
+
+/** Where the bridges of a host's external networks are recorded (one file per network, holding the bridge). */
+export const externalDir = (ctx: Pick<LinuxContext, 'stateDir'>): string => `${ctx.stateDir}/external`;
+
+/** The external networks' bridges of a host, from those records. */
+export async function externalBridges(stateDir: string): Promise<{ network_id: string; bridge: string }[]> {
+  const dir = externalDir({ stateDir });
+  const ids = await readdir(dir).catch(() => []);
+  return Promise.all(
+    ids.map(async (id) => ({ network_id: id, bridge: (await readFile(`${dir}/${id}`, 'utf8')).trim() })),
+  );
 }

@@ -13,3 +13,6 @@ export interface LinuxContext {
   nodeBinary: string;
   proxyScript: string;
 }
+
+/** A host's state directory under the data directory (what the driver and `strata net exec` share). */
+export const linuxStateDir = (dataDir: string, host: string): string => `${dataDir}/network/${host}`;

@@ -14,7 +14,7 @@ import type {
 } from '../dataplane.ts';
 import { ensureSegment, removeSegment } from './bridges.ts';
 import { removeOrphans } from './cleanup.ts';
-import type { LinuxContext } from './context.ts';
+import { type LinuxContext, linuxStateDir } from './context.ts';
 import { ensureDhcp, removeDhcp } from './dhcp.ts';
 import { deleteLink, enslave, linkExists, listLinks } from './links.ts';
 import { ensureMetadataProxy, removeMetadataProxy } from './metadata.ts';
@@ -108,7 +108,7 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       ctx = {
         host,
         hostNs,
-        stateDir: `${config.dataDir}/network/${host}`,
+        stateDir: linuxStateDir(config.dataDir, host),
         linux: config.network.linux,
         metadataSocket: metadataSocketPath(config),
         nodeBinary: process.execPath,
