@@ -77,16 +77,9 @@ async function handle(deps: Deps, sources: SourceLookup, req: IncomingMessage, r
   if (!ip || !networkId) throw new HttpAnswer(400, 'Missing the source address or network of the request');
   const path = decodePath(req.url ?? '/');
 
-  let uuid = await sources.instanceAt(networkId, ip);
-  let input = uuid ? await metadataInputOf(deps, uuid) : undefined;
-  if (input && !holdsAddress(input, networkId, ip)) {
-    // The instance no longer lists the address (an interface detached, and the address perhaps given to another
-    // instance within the cache's seconds): Networking is asked again rather than the old owner's data shown.
-    // A fresh answer is trusted even so, since an instance's own list lags a hot-plug by a moment.
-    uuid = await sources.instanceAt(networkId, ip, { fresh: true });
-    input = uuid ? await metadataInputOf(deps, uuid) : undefined;
-  }
-  if (!uuid || !input) throw new HttpAnswer(404, 'Not found');
+  const asking = await askingInstance(deps, sources, networkId, ip);
+  if (!asking) throw new HttpAnswer(404, 'Not found');
+  const { uuid, input } = asking;
 
   if (method === 'POST') {
     const version = /^\/openstack\/([^/]+)\/password\/?$/.exec(path)?.[1];
@@ -104,6 +97,20 @@ async function handle(deps: Deps, sources: SourceLookup, req: IncomingMessage, r
   if (node === undefined) throw new HttpAnswer(404, 'Not found');
   if (isDir(node)) return send(res, req, 200, listing(node));
   send(res, req, 200, fileBody(node), path.endsWith('.json') ? 'application/json' : undefined);
+}
+
+/** The instance whose port holds `ip` on the network, and what its metadata is built from. */
+async function askingInstance(deps: Deps, sources: SourceLookup, networkId: string, ip: string) {
+  let uuid = await sources.instanceAt(networkId, ip);
+  let input = uuid ? await metadataInputOf(deps, uuid) : undefined;
+  if (input && !holdsAddress(input, networkId, ip)) {
+    // The instance no longer lists the address (an interface detached, and the address perhaps given to another
+    // instance within the cache's seconds): Networking is asked again rather than the old owner's data shown.
+    // A fresh answer is trusted even so, since an instance's own list lags a hot-plug by a moment.
+    uuid = await sources.instanceAt(networkId, ip, { fresh: true });
+    input = uuid ? await metadataInputOf(deps, uuid) : undefined;
+  }
+  return uuid && input ? { uuid, input } : undefined;
 }
 
 const holdsAddress = (input: MetadataInput, networkId: string, ip: string) =>
