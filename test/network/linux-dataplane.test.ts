@@ -171,6 +171,8 @@ test('linux dataplane: DHCP, default-deny ingress, stateful replies, anti-spoofi
   assert.deepEqual(await strataLinks(h.hostNs), []);
   const namespaces = (await run('ip', ['netns', 'list'])).stdout;
   assert.doesNotMatch(namespaces, new RegExp(`strata-dhcp-${net.id}`));
+  // Nothing left to wire: the host namespace went too (the test's VMs' veths went with the taps).
+  assert.doesNotMatch(namespaces, new RegExp(`${h.hostNs}\\b`));
   const procs = await run('pgrep', ['-f', h.tmp], { allowFail: true });
   assert.equal(procs.stdout.trim(), '', 'no dnsmasq or proxy of this host is left');
 });

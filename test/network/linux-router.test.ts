@@ -86,10 +86,16 @@ test('linux dataplane: a router SNATs to the external bridge and a floating IP D
   const clientName = h.host;
   t.after(() => deleteClientNamespace(h.hostNs, clientName));
 
+  // The router's own ports are bound to the L3 host as well: the driver must leave their veths unfiltered.
+  const routerPorts = [router.interfaces[0], router.gateway!].map((i) => ({
+    ...port(i.network, i.fixed_ips, i.mac_address, []),
+    id: i.port_id,
+    device_owner: i === router.gateway ? 'network:router_gateway' : 'network:router_interface',
+  }));
   const synced = await h.driver.sync({
     host: h.host,
     networks: [ext, tenantNet],
-    ports: [vmPort],
+    ports: [vmPort, ...routerPorts],
     dhcp: [],
     routers: [router],
     metadata: [],

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Config, metadataSocketPath } from '../../../core/config.ts';
 import { deleteNamespace, ensureNamespace, hostNamespace } from '../../../core/host/netns.ts';
@@ -19,7 +19,7 @@ import { ensureDhcp, removeDhcp } from './dhcp.ts';
 import { deleteLink, enslave, linkExists, listLinks } from './links.ts';
 import { ensureMetadataProxy, removeMetadataProxy } from './metadata.ts';
 import { bridgeName, tapName } from './names.ts';
-import { type FilteredPort, hostRuleset } from './port-rules.ts';
+import { FILTER_TABLE, type FilteredPort, hostRuleset, PORTS_TABLE } from './port-rules.ts';
 import { ensureRouter, removeRouter } from './router.ts';
 
 /**
@@ -31,8 +31,9 @@ import { ensureRouter, removeRouter } from './router.ts';
  * Lifetime: `stop()` (a clean shutdown of Strata) leaves the tenant wiring and the helpers (dnsmasq, metadata
  * proxies, detached from this process) in place, so running guests keep their network, DHCP and metadata
  * across a restart, and the next start's `sync` adopts them. What nothing owns goes at that sync; a resource's
- * removal takes what it made; `teardown()` removes everything of this host (a sync with nothing desired, then
- * the host namespace), for when the last resource is gone or a test ends.
+ * removal takes what it made. When the last of them is gone the host is released: the filter tables, and the
+ * host namespace unless an interface or a process (a QEMU) is still in it; `teardown()` forces the same
+ * (a sync with nothing desired, then the namespace and the state directory), for tests and operators.
  */
 export interface LinuxDataplane extends Dataplane {
   teardown(): Promise<void>;
@@ -49,13 +50,56 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
     return ctx;
   };
 
+  let hostReady = false;
+
+  /** The host namespace with bridged traffic crossing the inet hooks (made again after an idle release). */
+  async function ensureHost(): Promise<void> {
+    if (hostReady) return;
+    const { hostNs, stateDir } = need();
+    await mkdir(stateDir, { recursive: true });
+    await ensureNamespace(hostNs);
+    // Bridged packets must cross the inet hooks for the security groups; the module makes the sysctl exist.
+    const sysctl = await run('sysctl', ['-q', '-w', 'net.bridge.bridge-nf-call-iptables=1'], {
+      netns: hostNs,
+      allowFail: true,
+    });
+    if (sysctl.code !== 0) await run('modprobe', ['br_netfilter'], { allowFail: true });
+    await run('sysctl', ['-q', '-w', 'net.bridge.bridge-nf-call-iptables=1'], { netns: hostNs });
+    await run('sysctl', ['-q', '-w', 'net.bridge.bridge-nf-call-ip6tables=1'], { netns: hostNs });
+    hostReady = true;
+  }
+
+  /**
+   * When this host has nothing left to wire, its filter tables go, and so does the host namespace unless
+   * something else still uses it (an interface, or a process such as a QEMU of the compute side).
+   */
+  async function releaseIfIdle(): Promise<string[]> {
+    const c = need();
+    if (networks.size > 0 || ports.size > 0 || !hostReady) return [];
+    const recorded = async (d: string) => (await readdir(`${c.stateDir}/${d}`).catch(() => [])).length;
+    if ((await recorded('routers')) + (await recorded('dhcp')) > 0) return [];
+    const removed = [`nft bridge ${PORTS_TABLE}`, `nft inet ${FILTER_TABLE}`];
+    for (const t of [`bridge ${PORTS_TABLE}`, `inet ${FILTER_TABLE}`])
+      await run('nft', ['delete', 'table', ...t.split(' ')], { netns: c.hostNs, allowFail: true });
+    hostReady = false;
+    const links = (await listLinks(c.hostNs)).filter((l) => l.ifname !== 'lo');
+    const pids = await run('ip', ['netns', 'pids', c.hostNs], { allowFail: true });
+    if (links.length === 0 && pids.code === 0 && !pids.stdout.trim()) {
+      await deleteNamespace(c.hostNs);
+      removed.push(c.hostNs);
+    }
+    return removed;
+  }
+
   /** Replaces the host's whole port-filter ruleset in one transaction (see port-rules.ts). */
   async function applyFilter(): Promise<void> {
     const c = need();
+    await ensureHost();
     await run('nft', ['-f', '-'], { netns: c.hostNs, input: hostRuleset([...ports.values()], [...networks.keys()]) });
   }
 
   async function ensureNetwork(net: NetworkSpec): Promise<void> {
+    await ensureHost();
     await ensureSegment(need(), net);
     const known = networks.has(net.id);
     networks.set(net.id, net);
@@ -114,16 +158,7 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
         nodeBinary: process.execPath,
         proxyScript: fileURLToPath(new URL('./ns-proxy.ts', import.meta.url)),
       };
-      await mkdir(ctx.stateDir, { recursive: true });
-      await ensureNamespace(hostNs);
-      // Bridged packets must cross the inet hooks for the security groups; the module makes the sysctl exist.
-      const sysctl = await run('sysctl', ['-q', '-w', 'net.bridge.bridge-nf-call-iptables=1'], {
-        netns: hostNs,
-        allowFail: true,
-      });
-      if (sysctl.code !== 0) await run('modprobe', ['br_netfilter'], { allowFail: true });
-      await run('sysctl', ['-q', '-w', 'net.bridge.bridge-nf-call-iptables=1'], { netns: hostNs });
-      await run('sysctl', ['-q', '-w', 'net.bridge.bridge-nf-call-ip6tables=1'], { netns: hostNs });
+      hostReady = false;
       await applyFilter();
     },
     async stop() {
@@ -147,6 +182,7 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       await removeSegment(need(), net ?? { id: networkId });
       networks.delete(networkId);
       await applyFilter();
+      await releaseIfIdle();
     },
     plugPort,
     async unplugPort(port) {
@@ -157,6 +193,7 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       // its namespace (or, orphaned, at the next sync).
       const link = (await listLinks(c.hostNs)).find((l) => l.ifname === tapName(port.id));
       if (link?.linkinfo?.info_kind === 'tun') await deleteLink(c.hostNs, link.ifname);
+      await releaseIfIdle();
     },
     async updatePortFilter(port) {
       const known = ports.get(port.id);
@@ -172,6 +209,7 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
     async removeDhcp(networkId) {
       await removeDhcp(need(), networkId, dhcpPorts.get(networkId));
       dhcpPorts.delete(networkId);
+      await releaseIfIdle();
     },
     async ensureRouter(router: RouterSpec) {
       await mkdir(`${need().stateDir}/routers`, { recursive: true });
@@ -181,6 +219,7 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
     async removeRouter(routerId) {
       await removeRouter(need(), routerId);
       await rm(routerRecord(routerId), { force: true });
+      await releaseIfIdle();
     },
     ensureMetadataProxy: (proxy) => ensureMetadataProxy(need(), proxy),
     removeMetadataProxy: (networkId) => removeMetadataProxy(need(), networkId),
@@ -207,7 +246,7 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       for (const r of desired.routers) await attempt(r.id, () => driver.ensureRouter(r));
       for (const m of desired.metadata) await attempt(`metadata ${m.network_id}`, () => driver.ensureMetadataProxy(m));
       await applyFilter();
-      result.removed = await removeOrphans(c, desired);
+      result.removed = [...(await removeOrphans(c, desired)), ...(await releaseIfIdle())];
       return result;
     },
 
