@@ -120,7 +120,14 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
       await o.driver.removeDhcp(networkId);
     }
     if (!network) {
-      if (![...ports.values()].includes(networkId)) await o.driver.removeNetwork(networkId);
+      // A deleted network has no ports left: those still remembered went with it (DHCP ports are deleted with
+      // their network without a port notification of their own).
+      for (const [portId, netId] of ports)
+        if (netId === networkId) {
+          ports.delete(portId);
+          await o.driver.unplugPort({ id: portId, network_id: networkId });
+        }
+      await o.driver.removeNetwork(networkId);
     } else await o.driver.ensureNetwork(network);
   }
 

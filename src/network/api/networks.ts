@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { type Caller, callerOf, enforce, enforceAttributes } from '../access.ts';
+import { networkChanged } from '../agent-notify.ts';
 import { bodyMembers, parseUpdate } from '../attributes.ts';
 import type { NetworkDeps } from '../deps.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -87,6 +88,7 @@ export function networksRoutes(app: ServiceApp, deps: NetworkDeps): void {
     });
     const [view] = await viewsFor(req, deps.db, caller, [updated]);
     await notifyChange(deps, 'network', 'update', view);
+    await networkChanged(deps, updated.id);
     return { network: view };
   });
 
@@ -102,6 +104,8 @@ export function networksRoutes(app: ServiceApp, deps: NetworkDeps): void {
       return before;
     });
     await notifyChange(deps, 'network', 'delete', view);
+    // The DHCP host drops the network's dnsmasq, namespace and bridge.
+    await networkChanged(deps, req.params.network_id);
     return reply.code(204).send();
   });
 }

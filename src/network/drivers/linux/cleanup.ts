@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { deleteNamespace, listNamespaces } from '../../../core/host/netns.ts';
 import { run } from '../../../core/host/run.ts';
 import type { DesiredState } from '../dataplane.ts';
@@ -14,7 +14,7 @@ import { removeRouter } from './router.ts';
 /**
  * The removal half of `sync`: everything of ours on this host that no desired resource owns. DHCP and router
  * namespaces are global names (not per host), so one host only removes those it recorded under its state
- * directory, plus those left with no interface at all (their host namespace went away with the peers).
+ * directory, plus those left with no interface for over a minute (their host namespace went away with the peers).
  */
 export async function removeOrphans(ctx: LinuxContext, desired: DesiredState): Promise<string[]> {
   const removed: string[] = [];
@@ -61,7 +61,10 @@ export async function removeOrphans(ctx: LinuxContext, desired: DesiredState): P
     const router = /^strata-router-(.+)$/.exec(ns)?.[1];
     if ((dhcp && !dhcpIds.has(dhcp)) || (router && !routerIds.has(router))) {
       const links = (await listLinks(ns)).filter((l) => l.ifname !== 'lo');
-      if (links.length === 0) {
+      // Another host's driver may be between creating a namespace and giving it its veth: only a namespace
+      // that has stayed empty for a while is an orphan.
+      const age = Date.now() - ((await stat(`/run/netns/${ns}`).catch(() => undefined))?.ctimeMs ?? Date.now());
+      if (links.length === 0 && age > 60_000) {
         await deleteNamespace(ns);
         removed.push(ns);
       }
@@ -72,6 +75,8 @@ export async function removeOrphans(ctx: LinuxContext, desired: DesiredState): P
   for (const link of await listLinks(ctx.hostNs)) {
     const name = link.ifname.split('@')[0];
     if (!ownedLinkPrefixes.some((p) => name.startsWith(p)) || owned.has(name)) continue;
+    // A tap a process holds open (LOWER_UP) is a running QEMU's: the compute side settles that instance first.
+    if (link.linkinfo?.info_kind === 'tun' && link.flags?.includes('LOWER_UP')) continue;
     await deleteLink(ctx.hostNs, name);
     removed.push(name);
   }

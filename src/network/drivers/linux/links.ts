@@ -13,6 +13,7 @@ export interface LinkInfo {
   master?: string;
   link_type?: string;
   operstate?: string;
+  flags?: string[];
   linkinfo?: { info_kind?: string };
 }
 
