@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { run } from '../../../core/host/run.ts';
 import type { NetworkSpec } from '../dataplane.ts';
 import type { LinuxContext } from './context.ts';
+import { ensureHostPatches, removeHostPatches } from './host-patches.ts';
 import { deleteLink, enslave, ensureBridge, ensureVeth, linkExists, ROOT_NS, setAddresses, setUp } from './links.ts';
 import { bridgeName, hostVethName, hostVethPeerName, vxlanName } from './names.ts';
 
@@ -9,7 +10,8 @@ import { bridgeName, hostVethName, hostVethPeerName, vxlanName } from './names.t
  * A network's segment on this host: the bridge `brq<network>`. flat, vlan, local and vxlan networks are all a
  * local bridge while one host carries them; a VXLAN device joins the bridge only for a vxlan network with
  * tunnel peers (other hosts' tunnel addresses). One host has none, so `tunnelPeers` is empty today; a
- * multi-host setup passes them and each peer becomes a static FDB entry on the VXLAN device.
+ * multi-host setup passes them and each peer becomes a static FDB entry on the VXLAN device. Hosts on the
+ * same machine are joined without VXLAN (host-patches.ts).
  *
  * The external network's bridge may also get, when configured, the uplink (moved into the host namespace:
  * a bridge cannot enslave an interface of another namespace) and a veth to the machine's root namespace.
@@ -19,6 +21,7 @@ export async function ensureSegment(ctx: LinuxContext, net: NetworkSpec, tunnelP
   await ensureBridge(ctx.hostNs, bridge, net.mtu);
   if (net.network_type === 'vxlan' && net.segmentation_id !== null && tunnelPeers.length > 0)
     await ensureVxlan(ctx, net, tunnelPeers);
+  await ensureHostPatches(ctx, net);
   if (!net.external) return;
   // Recorded for `strata net exec`, which puts client namespaces on the external bridge without asking the API.
   await mkdir(externalDir(ctx), { recursive: true });
@@ -70,6 +73,7 @@ export async function removeSegment(
     if (ctx.linux.hostVeth) await deleteLink(ctx.hostNs, hostVethPeerName);
   }
   await rm(`${externalDir(ctx)}/${net.id}`, { force: true });
+  await removeHostPatches(ctx, net.id);
   if (net.segmentation_id) await deleteLink(ctx.hostNs, vxlanName(net.segmentation_id));
   await deleteLink(ctx.hostNs, bridgeName(net.id));
 }

@@ -4,6 +4,7 @@ import { run } from '../../../core/host/run.ts';
 import type { DesiredState } from '../dataplane.ts';
 import type { LinuxContext } from './context.ts';
 import { removeDhcp } from './dhcp.ts';
+import { removeHostPatchesOf } from './host-patches.ts';
 import { deleteLink, listLinks } from './links.ts';
 import { metadataDir, proxyMarker, removeMetadataProxy } from './metadata.ts';
 import { bridgeName, hostVethPeerName, ownedLinkPrefixes, tapName, vxlanName } from './names.ts';
@@ -74,7 +75,14 @@ export async function removeOrphans(ctx: LinuxContext, desired: DesiredState): P
   const owned = ownedLinks(ctx, desired);
   for (const link of await listLinks(ctx.hostNs)) {
     const name = link.ifname.split('@')[0];
+    // A patch to another host whose bridge here went away.
+    if (name.startsWith('pt-') && !link.master) {
+      await deleteLink(ctx.hostNs, name);
+      removed.push(name);
+      continue;
+    }
     if (!ownedLinkPrefixes.some((p) => name.startsWith(p)) || owned.has(name)) continue;
+    if (name.startsWith('brq')) await removeHostPatchesOf(ctx, name);
     // A tap a process holds open (LOWER_UP) is a running QEMU's: the compute side settles that instance first.
     if (link.linkinfo?.info_kind === 'tun' && link.flags?.includes('LOWER_UP')) continue;
     await deleteLink(ctx.hostNs, name);

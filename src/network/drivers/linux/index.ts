@@ -236,7 +236,8 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       };
       // Forget what is not desired first, so the filter applied below never names a removed device.
       for (const id of [...ports.keys()]) if (!desired.ports.some((p) => p.id === id)) ports.delete(id);
-      for (const id of [...networks.keys()]) if (!desired.networks.some((n) => n.id === id)) networks.delete(id);
+      const forgotten = [...networks.values()].filter((n) => !desired.networks.some((d) => d.id === n.id));
+      for (const n of forgotten) networks.delete(n.id);
       for (const n of desired.networks) await attempt(n.id, () => ensureNetwork(n));
       for (const p of desired.ports)
         await attempt(p.id, async () => {
@@ -246,7 +247,12 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       for (const r of desired.routers) await attempt(r.id, () => driver.ensureRouter(r));
       for (const m of desired.metadata) await attempt(`metadata ${m.network_id}`, () => driver.ensureMetadataProxy(m));
       await applyFilter();
-      result.removed = [...(await removeOrphans(c, desired)), ...(await releaseIfIdle())];
+      // Networks this process wired and no longer wants: removed whole (their host patches rejoined elsewhere).
+      for (const n of forgotten) {
+        await attempt(n.id, () => removeSegment(c, n));
+        result.removed.push(bridgeName(n.id));
+      }
+      result.removed = [...result.removed, ...(await removeOrphans(c, desired)), ...(await releaseIfIdle())];
       return result;
     },
 

@@ -14,6 +14,7 @@ export interface LinkInfo {
   link_type?: string;
   operstate?: string;
   flags?: string[];
+  mtu?: number;
   linkinfo?: { info_kind?: string };
 }
 
