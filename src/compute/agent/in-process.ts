@@ -29,7 +29,7 @@ export function inProcessComputeAgents(deps: ComputeDeps): InProcessComputeAgent
   let driverLine = '';
 
   function make(host: string): ComputeAgent {
-    const driver = createHypervisor(deps.config, host);
+    const driver = createHypervisor(deps.config, host, deps.log);
     driverLine = driver.describe();
     return createComputeAgent({
       bus: deps.bus,

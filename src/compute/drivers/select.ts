@@ -4,6 +4,7 @@ import type { Config } from '../../core/config.ts';
 import { isRoot } from '../../core/host/run.ts';
 import { createFakeDriver } from './fake/index.ts';
 import type { HypervisorDriver } from './hypervisor.ts';
+import type { DriverLog } from './qemu/host-context.ts';
 import { createQemuDriver } from './qemu/index.ts';
 
 /** Whether `cmd` is an executable on PATH (or an executable path); synchronous so the choice is made at creation. */
@@ -34,7 +35,7 @@ export function qemuUnavailable(config: Config): string | undefined {
  * `compute.driver` says (tests, scale runs); `auto` is qemu when the machine can run it, and the banner says
  * why it is not.
  */
-export function createHypervisor(config: Config, host: string): HypervisorDriver {
+export function createHypervisor(config: Config, host: string, log?: DriverLog): HypervisorDriver {
   const name = config.drivers === 'fake' ? 'fake' : String(config.compute.driver);
   const fake = () =>
     createFakeDriver({
@@ -49,6 +50,7 @@ export function createHypervisor(config: Config, host: string): HypervisorDriver
       host,
       qemu: config.compute.qemu,
       forceConfigDrive: config.compute.forceConfigDrive,
+      ...(log && { log }),
     });
   switch (name) {
     case 'fake':

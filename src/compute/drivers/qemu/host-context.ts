@@ -28,6 +28,8 @@ export interface QemuHost {
   images: ImageCache;
   /** One QMP connection per running instance (QEMU serves one client at a time). */
   qmp: Map<string, QmpClient>;
+  /** Connections being opened: a second caller waits for the same one (QEMU would not greet it). */
+  connecting: Map<string, Promise<QmpClient>>;
   log: DriverLog;
   writeConfigDrive: ConfigDriveWriter;
   /** How long spawn waits for the dataplane to plug the taps before it lets the guest run anyway. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import type { QemuConfig } from '../../../core/config.ts';
 import { ensureNamespace, hostNamespace } from '../../../core/host/netns.ts';
@@ -15,7 +15,7 @@ import { attachInterface, detachInterface } from './interfaces.ts';
 import { loadRecord, powerStateOf, qmpOf, requireQmp, startInstance, stopInstance } from './lifecycle.ts';
 import * as moves from './moves.ts';
 import { imagesDir, instancesDir, RESIZE_SUFFIX } from './paths.ts';
-import { livePid } from './process.ts';
+import { killQemu, livePid, qemuProcessesUnder } from './process.ts';
 import { snapshotRoot } from './snapshot.ts';
 
 export interface QemuDriverOptions {
@@ -42,6 +42,9 @@ export const QEMU_TRAITS = [
   'COMPUTE_IMAGE_TYPE_ARI',
   'COMPUTE_RESCUE_BFV',
 ];
+
+/** `<uuid>` or `<uuid>_resize`: anything else in the directory is not an instance. */
+const INSTANCE_DIR = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(_resize)?$/i;
 
 const stderrLog: DriverLog = {
   info: () => {},
@@ -79,6 +82,7 @@ export function createQemuDriver(o: QemuDriverOptions): HypervisorDriver {
     forceConfigDrive: o.forceConfigDrive,
     images: createImageCache(imagesDir(o.dataDir, o.host)),
     qmp: new Map(),
+    connecting: new Map(),
     log: o.log ?? stderrLog,
     writeConfigDrive: o.writeConfigDrive ?? writeConfigDrive,
     plugTimeoutMs: o.plugTimeoutMs ?? 30000,
@@ -94,6 +98,7 @@ export function createQemuDriver(o: QemuDriverOptions): HypervisorDriver {
     const names = await readdir(instancesDir(h.dataDir, h.host)).catch(() => [] as string[]);
     const out: { record: InstanceRecord; kept: boolean }[] = [];
     for (const name of names) {
+      if (!INSTANCE_DIR.test(name)) continue;
       const kept = name.endsWith(RESIZE_SUFFIX);
       const uuid = kept ? name.slice(0, -RESIZE_SUFFIX.length) : name;
       // A resize on one host has both directories: the instance is the live one.
@@ -140,6 +145,15 @@ export function createQemuDriver(o: QemuDriverOptions): HypervisorDriver {
       await mkdir(instancesDir(h.dataDir, h.host), { recursive: true });
       await ensureNamespace(h.ns);
       versionOf();
+      // A QEMU whose directory is gone has nothing to come back to and nothing the database can match: end it.
+      for (const stray of await qemuProcessesUnder(instancesDir(h.dataDir, h.host))) {
+        if (await stat(stray.pidfile).catch(() => undefined)) continue;
+        h.log.warn(
+          { host: h.host, uuid: stray.uuid, pid: stray.pid },
+          'qemu driver: killing a QEMU without a directory',
+        );
+        await killQemu(stray.pid, stray.uuid);
+      }
       for (const { record: r, kept } of await records()) {
         opts.signal.throwIfAborted();
         if (kept) continue;

@@ -18,13 +18,24 @@ export async function qmpOf(h: QemuHost, paths: InstancePaths, uuid: string): Pr
   const open = h.qmp.get(uuid);
   if (open && !open.closed) return open;
   h.qmp.delete(uuid);
+  const pending = h.connecting.get(uuid);
+  if (pending) return pending;
   if (!(await livePid(paths, uuid))) return undefined;
-  const client = await QmpClient.connect(paths.qmpSocket);
-  client.on('close', () => {
-    if (h.qmp.get(uuid) === client) h.qmp.delete(uuid);
+  const again = h.connecting.get(uuid);
+  if (again) return again;
+  const connecting = QmpClient.connect(paths.qmpSocket).then((client) => {
+    client.on('close', () => {
+      if (h.qmp.get(uuid) === client) h.qmp.delete(uuid);
+    });
+    h.qmp.set(uuid, client);
+    return client;
   });
-  h.qmp.set(uuid, client);
-  return client;
+  h.connecting.set(uuid, connecting);
+  try {
+    return await connecting;
+  } finally {
+    h.connecting.delete(uuid);
+  }
 }
 
 export async function requireQmp(h: QemuHost, paths: InstancePaths, uuid: string, what: string) {

@@ -132,7 +132,7 @@ export async function liveMigrate(h: QemuHost, uuid: string, destHost: string, s
       if (await exists(from)) await link(from, join(dest.dir, file));
     }
     const moved = { ...record, host: destHost };
-    const destHostCtx: QemuHost = { ...h, host: destHost, ns: destNs, qmp: new Map() };
+    const destHostCtx: QemuHost = { ...h, host: destHost, ns: destNs, qmp: new Map(), connecting: new Map() };
     target = await startInstance(destHostCtx, dest, moved, signal, { incoming: dest.migrateSocket });
     const wasRunning = (await source.execute<{ status: string }>('query-status')).status === 'running';
     await source.execute('migrate-set-parameters', { 'max-bandwidth': 8 * GiB }).catch(() => {});

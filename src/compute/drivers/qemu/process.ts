@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run } from '../../../core/host/run.ts';
@@ -74,4 +74,18 @@ export async function processUsage(pid: number): Promise<{ cpuNs: number; rssByt
   // Fields after the command: state is [0], so utime (14) is [11], stime (15) [12], rss (24) [21].
   const ticks = Number(fields[11]) + Number(fields[12]);
   return { cpuNs: ticks * 10_000_000, rssBytes: Number(fields[21]) * 4096 };
+}
+
+/** QEMU processes whose pidfile lies under `dir` (a host's instances directory), found through /proc. */
+export async function qemuProcessesUnder(dir: string): Promise<{ pid: number; uuid: string; pidfile: string }[]> {
+  const found: { pid: number; uuid: string; pidfile: string }[] = [];
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const pidfile = argv[argv.indexOf('-pidfile') + 1];
+    const uuid = argv[argv.indexOf('-uuid') + 1];
+    if (!argv.includes('-pidfile') || !argv.includes('-uuid') || !pidfile?.startsWith(`${dir}/`)) continue;
+    found.push({ pid: Number(entry), uuid, pidfile });
+  }
+  return found;
 }
