@@ -33,7 +33,8 @@ export async function findLeftovers(scope: LeftoverScope): Promise<string[]> {
     const links = await linksIn(ns);
     const owned = ns === scope.hostNamespace ? links.filter((l) => OWNED_LINK.test(l)) : links;
     for (const l of owned) if (l !== 'lo') found.push(`link ${l} in ${ns}`);
-    for (const t of await nftTablesIn(ns)) found.push(`nft table ${t} in ${ns}`);
+    // The host namespace keeps the port filter's two base tables while its agent runs (they hold no port then).
+    if (ns !== scope.hostNamespace) for (const t of await nftTablesIn(ns)) found.push(`nft table ${t} in ${ns}`);
   }
   for (const p of processesOf(scope.dataDir, await pidsIn(ours))) found.push(`process ${p.pid} ${p.cmd.slice(0, 160)}`);
   return found;
