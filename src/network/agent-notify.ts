@@ -19,9 +19,14 @@ export async function portChanged(deps: NetworkDeps, port: Record<string, unknow
 
 /**
  * Every port with an address is a line of its network's dnsmasq hosts file, bound or not: the DHCP hosts
- * re-read the network (the DHCP port's own changes are the DHCP host's doing and need no echo).
+ * re-read the network (the DHCP port's own changes are the DHCP host's doing and need no echo). And ports
+ * whose rules name one of its groups as remote get their filters again.
  */
 async function dhcpHostsChanged(deps: NetworkDeps, port: Record<string, unknown>): Promise<void> {
+  // The port's addresses are also members of its groups, which rules of other groups may name as remote.
+  if (Array.isArray(port.security_groups))
+    for (const g of port.security_groups)
+      if (typeof g === 'string') await securityGroupChanged(deps, g, { membersOnly: true });
   const networkId = port.network_id;
   if (typeof networkId !== 'string' || port.device_owner === 'network:dhcp') return;
   if (!Array.isArray(port.fixed_ips) || port.fixed_ips.length === 0) return;
@@ -84,16 +89,22 @@ async function send(deps: NetworkDeps, host: string, method: string, payload: un
 
 /**
  * A security group's rules changed: every bound port in it, or in a group with a rule whose remote group it
- * is, is re-sent to its host, whose dataplane re-applies that port's filter.
+ * is, is re-sent to its host, whose dataplane re-applies that port's filter. `membersOnly`: only its
+ * membership changed, so only the ports of the groups that name it as remote.
  */
-export async function securityGroupChanged(deps: NetworkDeps, groupId: string): Promise<void> {
+export async function securityGroupChanged(
+  deps: NetworkDeps,
+  groupId: string,
+  opts: { membersOnly?: boolean } = {},
+): Promise<void> {
   try {
     const referring = await deps.db
       .selectFrom('security_group_rules')
       .select('security_group_id')
       .where('remote_group_id', '=', groupId)
       .execute();
-    const groups = [...new Set([groupId, ...referring.map((r) => r.security_group_id)])];
+    const groups = [...new Set([...(opts.membersOnly ? [] : [groupId]), ...referring.map((r) => r.security_group_id)])];
+    if (groups.length === 0) return;
     const ports = await deps.db
       .selectFrom('ports')
       .innerJoin('port_security_group_bindings', 'port_security_group_bindings.port_id', 'ports.id')

@@ -91,6 +91,18 @@ test('linux dataplane in the cloud: API changes are wired, deletes leave nothing
     (await run('nft', ['list', 'table', 'inet', 'strata_filter'], { netns: hostNs })).stdout.includes('tcp dport 2222'),
   );
 
+  // A second member of the default group: the first port's "ingress from default" rule now names its address.
+  const second = await l3.port(admin, inside.networkId, { 'binding:host_id': host, device_owner: 'compute:nova' });
+  const firstIngress = `ingress_${vmPort.id.slice(0, 11).replaceAll('-', '_')}`;
+  await until("the remote group expanded in the first port's filter", async () => {
+    const out = await run('nft', ['list', 'chain', 'inet', 'strata_filter', firstIngress], {
+      netns: hostNs,
+      allowFail: true,
+    });
+    return out.stdout.includes(second.fixed_ips[0].ip_address);
+  });
+  await l3.ok(l3.net(admin, 'DELETE', `/ports/${second.id}`), 204);
+
   // A router: namespace with qr- and qg-, the gateway address, NAT.
   const router = await l3.router(admin, { external_gateway_info: { network_id: ext.networkId } });
   await l3.ok(l3.net(admin, 'PUT', `/routers/${router.id}/add_router_interface`, { subnet_id: inside.subnetId }), 200);
