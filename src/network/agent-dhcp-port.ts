@@ -1,5 +1,6 @@
 import { portChanged } from './agent-notify.ts';
 import type { NetworkDeps } from './deps.ts';
+import { allocateFixedIps } from './ipam.ts';
 import { createInternalPort, portView } from './port-create.ts';
 
 export const DHCP_OWNER = 'network:dhcp';
@@ -9,9 +10,7 @@ export const DHCP_OWNER = 'network:dhcp';
  * its own (device_owner `network:dhcp`, an address on each DHCP-enabled IPv4 subnet, no security groups),
  * bound to the DHCP host so its status comes back ACTIVE. Made in one transaction that looks again for an
  * existing DHCP port first, so two syncs of one host never make two. Returns the networks that got one.
- *
- * Not done yet: a subnet added to a network that already has its DHCP port gives that port no address on it
- * (dnsmasq then serves the old subnets only) until the port is recreated.
+ * A DHCP port that has no address yet on a DHCP subnet added later gets one.
  */
 export async function ensureDhcpPorts(deps: NetworkDeps, host: string, networkIds: string[]): Promise<string[]> {
   const made: string[] = [];
@@ -20,11 +19,10 @@ export async function ensureDhcpPorts(deps: NetworkDeps, host: string, networkId
       const portId = await deps.db.transaction().execute(async (trx) => {
         const existing = await trx
           .selectFrom('ports')
-          .select('id')
+          .select(['id', 'mac_address'])
           .where('network_id', '=', networkId)
           .where('device_owner', '=', DHCP_OWNER)
           .executeTakeFirst();
-        if (existing) return undefined;
         const network = await trx.selectFrom('networks').selectAll().where('id', '=', networkId).executeTakeFirst();
         const subnets = await trx
           .selectFrom('subnets')
@@ -34,6 +32,23 @@ export async function ensureDhcpPorts(deps: NetworkDeps, host: string, networkId
           .where('ip_version', '=', 4)
           .execute();
         if (!network || subnets.length === 0) return undefined;
+        if (existing) {
+          // A subnet added since the port was made: the port gets an address on it too, as in Neutron.
+          const held = await trx
+            .selectFrom('ip_allocations')
+            .select('subnet_id')
+            .where('port_id', '=', existing.id)
+            .execute();
+          const missing = subnets.filter((s) => !held.some((h) => h.subnet_id === s.id));
+          if (missing.length === 0) return undefined;
+          const ctx = { networkId, portId: existing.id, mac: existing.mac_address, deviceOwner: DHCP_OWNER };
+          await allocateFixedIps(
+            trx,
+            ctx,
+            missing.map((m) => ({ subnet_id: m.id })),
+          );
+          return existing.id;
+        }
         const port = await createInternalPort(trx, deps, {
           network_id: networkId,
           project_id: network.project_id,

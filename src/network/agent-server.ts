@@ -34,8 +34,13 @@ export function serveNetworkAgents(deps: NetworkDeps): Subscription {
         const opts = { servesDhcp: dhcpHosts(deps).includes(host), servesL3: l3Hosts(deps).includes(host), only };
         const state = await desiredStateOf(deps.db, host, opts);
         if (!allocate_dhcp_ports) return state;
-        // A dataplane that runs dnsmasq needs each DHCP network's port (Neutron's create_dhcp_port).
-        const missing = state.dhcp.filter((d) => !d.dhcp_port).map((d) => d.network.id);
+        // A dataplane that runs dnsmasq needs each DHCP network's port, with an address on each DHCP subnet.
+        const missing = state.dhcp
+          .filter((d) => {
+            const served = d.subnets.filter((s) => s.ip_version === 4);
+            return served.length > 0 && !served.every((s) => d.dhcp_port?.fixed_ips.some((f) => f.subnet_id === s.id));
+          })
+          .map((d) => d.network.id);
         if (missing.length === 0 || (await ensureDhcpPorts(deps, host, missing)).length === 0) return state;
         return desiredStateOf(deps.db, host, opts);
       },

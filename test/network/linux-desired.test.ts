@@ -75,6 +75,20 @@ test('desired state: routers with interfaces, gateway, routes and floating IPs; 
   assert.equal(ports.ports.length, 1, 'a second sync makes no second DHCP port');
   assert.equal(ports.ports[0]['binding:host_id'], HOST);
 
+  // A DHCP subnet added later: the same port gets an address on it.
+  const second = await l3.ok(
+    l3.net(admin, 'POST', '/subnets', {
+      subnet: { network_id: inside.networkId, cidr: '10.76.0.0/24', ip_version: 4 },
+    }),
+    201,
+  );
+  const grown = (await sync(true)).dhcp.find((d) => d.network.id === inside.networkId);
+  assert.equal(grown?.dhcp_port?.id, dhcp.dhcp_port.id);
+  assert.deepEqual(
+    grown?.dhcp_port?.fixed_ips.map((f) => f.subnet_id).sort(),
+    [inside.subnetId, second.subnet.id].sort(),
+  );
+
   // The router's own state, narrowed as the agent asks for one router.
   const one = await bus.call<DesiredState>({ topic: SERVER_TOPIC }, ServerMethod.syncState, {
     host: HOST,
