@@ -1,7 +1,7 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { type Config, metadataSocketPath } from '../../../core/config.ts';
-import { deleteNamespace, ensureNamespace, hostNamespace } from '../../../core/host/netns.ts';
+import { deleteNamespace, ensureNamespace, hostNamespace, namespaceExists } from '../../../core/host/netns.ts';
 import { run } from '../../../core/host/run.ts';
 import type {
   Dataplane,
@@ -54,8 +54,9 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
 
   /** The host namespace with bridged traffic crossing the inet hooks (made again after an idle release). */
   async function ensureHost(): Promise<void> {
-    if (hostReady) return;
     const { hostNs, stateDir } = need();
+    // Someone may have deleted the namespace under us (an operator, a test's cleanup): then it is made again.
+    if (hostReady && (await namespaceExists(hostNs))) return;
     await mkdir(stateDir, { recursive: true });
     await ensureNamespace(hostNs);
     // Bridged packets must cross the inet hooks for the security groups; the module makes the sysctl exist.
