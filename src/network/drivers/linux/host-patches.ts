@@ -18,16 +18,33 @@ import { bridgeName } from './names.ts';
 export const patchName = (networkId: string, peerNs: string): string =>
   `pt-${createHash('sha1').update(`${networkId} ${peerNs}`).digest('hex').slice(0, 12)}`;
 
-export async function ensureHostPatches(ctx: LinuxContext, net: NetworkSpec): Promise<void> {
-  const others = await othersWithBridge(ctx.hostNs, net.id);
-  if (others.length > 0) await joinStar([ctx.hostNs, ...others], net.id, net.mtu, ctx.hostNs);
+export function ensureHostPatches(ctx: LinuxContext, net: NetworkSpec): Promise<void> {
+  return serialized(async () => {
+    const others = await othersWithBridge(ctx.hostNs, net.id);
+    if (others.length > 0) await joinStar([ctx.hostNs, ...others], net.id, net.mtu, ctx.hostNs);
+  });
+}
+
+/**
+ * The all-in-one runs one driver per host in one process, and two of them wiring the same network at once
+ * would both make the same veth: patch changes run one at a time.
+ */
+let patching: Promise<unknown> = Promise.resolve();
+function serialized(fn: () => Promise<void>): Promise<void> {
+  const next = patching.then(fn, fn);
+  patching = next.catch(() => {});
+  return next;
 }
 
 /**
  * The patches of a bridge about to go (deleting one end of a veth removes the other host's end too). When
  * this host was the hub, the remaining hosts are joined again around the next one.
  */
-export async function removeHostPatches(ctx: LinuxContext, networkId: string): Promise<void> {
+export function removeHostPatches(ctx: LinuxContext, networkId: string): Promise<void> {
+  return serialized(() => unpatch(ctx, networkId));
+}
+
+async function unpatch(ctx: LinuxContext, networkId: string): Promise<void> {
   const bridge = bridgeName(networkId);
   for (const link of await listLinks(ctx.hostNs))
     if (link.ifname.startsWith('pt-') && link.master === bridge) await deleteLink(ctx.hostNs, link.ifname);
