@@ -92,15 +92,15 @@ try {
   const selection = ['--regex', regex, ...(exclude ? ['--exclude-regex', exclude] : [])];
   const concurrency = values.concurrency ?? String(set.concurrency ?? 2);
   const args = ['run', '--concurrency', concurrency, ...selection];
-  if (real) client = await tempestClient(real);
-  const [tempestCmd, tempestArgs] = client ? client.wrap('tempest', args) : ['tempest', args];
+  if (real) client = tempestClient(real);
+  const tempest = client ? client.wrap('tempest', args) : { cmd: 'tempest', args, env: process.env };
   console.log(
     `conformance: tempest ${values.interop ? `run --concurrency ${concurrency} (the ${interop.length} interop tests)` : args.join(' ')} against ${authUrl}`,
   );
-  spawnSync(tempestCmd, tempestArgs, {
+  spawnSync(tempest.cmd, tempest.args, {
     cwd: workspace,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, OS_TEST_TIMEOUT: String(set.testTimeout ?? 300) },
+    env: { ...tempest.env, OS_TEST_TIMEOUT: String(set.testTimeout ?? 300) },
   });
   const results = expandClassResults(readResults(workspace), listTests(workspace, selection));
   report(results, set.skipReasons);

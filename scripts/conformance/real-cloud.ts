@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { hostNamespace } from '../../src/core/host/netns.ts';
 import { commandExists, isRoot } from '../../src/core/host/run.ts';
 import { buildTestImage } from '../guest-image/build.ts';
@@ -124,3 +124,23 @@ export async function cloudResourceIds(cloud: RealCloud): Promise<{ networkIds: 
   const routers = (await call(s, `${net}/routers`)).routers as { id: string }[];
   return { networkIds: networks.map((n) => n.id), routerIds: routers.map((r) => r.id) };
 }
+
+/**
+ * `strata net exec` for this cloud: the command and leading arguments that run a command (appended after them)
+ * in client namespace `strata-client-<name>` on the cloud's external bridge, with the API forwarded in unless
+ * `api` is false. `delete` gives the call that removes the namespace.
+ */
+export function netExec(
+  cloud: RealCloud,
+  o: { name: string; address: string; api?: boolean; delete?: boolean },
+): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
+  const port = new URL(cloud.url).port;
+  const args = ['--data-dir', cloud.dataDir, '--port', port, 'net', 'exec', '--agent-host', cloud.host];
+  args.push('--name', o.name, '--address', o.address);
+  if (o.api === false) args.push('--no-api');
+  if (o.delete) args.push('--delete');
+  else args.push('--');
+  return { cmd: STRATA_BIN, args, env: { ...process.env, ...cloud.env } };
+}
+
+const STRATA_BIN = resolve(import.meta.dirname, '../../bin/strata');

@@ -1,19 +1,20 @@
 import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type ClientNamespace, createClientNamespace } from '../../scripts/conformance/client-namespace.ts';
 import { type LeftoverScope, removeLeftovers } from '../../scripts/conformance/host-leftovers.ts';
 import {
+  netExec,
   type RealCloud,
   realCloudSkipReason,
   removeDataDir,
   startRealCloud,
 } from '../../scripts/conformance/real-cloud.ts';
+import { run } from '../../src/core/host/run.ts';
 import { type CliCloud, cliFor } from '../conformance/openstack-cli.ts';
 
 /**
  * The end-to-end tests' cloud: a real `strata start --first-run` (qemu driver, linux dataplane, the guest image
- * uploaded as `strata-guest`), the real openstack CLI against it as the admin, and a client namespace on the
- * external network to reach floating IPs from. Everything it made is tracked so `close` can check and clean.
+ * uploaded as `strata-guest`), the real openstack CLI against it as the admin, and `strata net exec`'s client
+ * namespace on the external network to reach floating IPs from. Everything it made is tracked so `close` can check and clean.
  */
 export interface E2eCloud {
   cloud: RealCloud;
@@ -65,24 +66,23 @@ export async function attach(cloud: RealCloud): Promise<E2eCloud> {
     networkIds: [publicNet.ID],
     routerIds: [],
   };
-  let client: ClientNamespace | undefined;
-  const ensureClient = async () => {
-    client ??= await createClientNamespace({
-      name: cloud.host,
-      hostNamespace: cloud.hostNamespace,
-      externalNetworkId: publicNet.ID,
-      address: '172.24.4.5/24',
-    });
-    return client;
-  };
+  // `strata net exec`'s client namespace strata-client-<host>, outside the floating range (172.24.4.10-250).
+  const client = { name: cloud.host, address: '172.24.4.5/24', api: false };
+  let used = false;
   const e2e: E2eCloud = {
     cloud,
     cli,
     admin,
     publicNetworkId: publicNet.ID,
     scope,
-    async client(cmd, args, o) {
-      return (await ensureClient()).exec(cmd, args, { allowFail: true, ...o });
+    async client(cmd, args, o = {}) {
+      used = true;
+      const ne = netExec(cloud, client);
+      return run(ne.cmd, [...ne.args, cmd, ...args], {
+        env: ne.env,
+        allowFail: o.allowFail ?? true,
+        signal: AbortSignal.timeout(o.timeoutMs ?? 60_000),
+      });
     },
     async ssh(keyFile, address, command, o = {}) {
       await chmod(keyFile, 0o600);
@@ -108,8 +108,10 @@ export async function attach(cloud: RealCloud): Promise<E2eCloud> {
       );
     },
     async dropClient() {
-      await client?.remove();
-      client = undefined;
+      if (!used) return;
+      const ne = netExec(cloud, { ...client, delete: true });
+      await run(ne.cmd, ne.args, { env: ne.env, allowFail: true });
+      used = false;
     },
     async close() {
       await e2e.dropClient();
