@@ -29,18 +29,22 @@ async function until<T>(what: string, probe: () => Promise<T | undefined | false
 test('linux dataplane in the cloud: API changes are wired, deletes leave nothing', { skip }, async (t) => {
   const host = `c${randomUUID().slice(0, 6)}`;
   const hostNs = `strata-host-${host}`;
+  // A second compute host of the all-in-one: its own namespace and L2 agent, patched to the first.
+  const host2 = `${host}b`;
   const values = {
     drivers: 'auto' as const,
-    compute: { driver: 'fake' as const },
+    compute: { driver: 'fake' as const, hosts: [host, host2] },
     network: { dataplane: 'linux' as const, host },
   };
   const cloud = await startCloud(t, values);
   t.after(async () => {
     // A clean stop keeps the wiring (guests survive restarts): tear this host down for real.
     await cloud.close();
-    const driver = createLinuxDataplane(await loadConfig({ dataDir: cloud.dataDir, env: {}, values }));
-    await driver.start(host);
-    await driver.teardown();
+    for (const h of [host, host2]) {
+      const driver = createLinuxDataplane(await loadConfig({ dataDir: cloud.dataDir, env: {}, values }));
+      await driver.start(h);
+      await driver.teardown();
+    }
   });
   const l3 = l3Client(cloud);
   const admin = cloud.adminToken;
@@ -70,6 +74,19 @@ test('linux dataplane in the cloud: API changes are wired, deletes leave nothing
   await until('the hosts entry', async () =>
     (await readFile(`${dhcpDir}/host`, 'utf8').catch(() => '')).includes(vmPort.mac_address),
   );
+
+  // A port on the second host: its tap there, and the network's bridges of the two hosts patched together.
+  const remote = await l3.port(admin, inside.networkId, { 'binding:host_id': host2, device_owner: 'compute:nova' });
+  await until("the second host's port ACTIVE", async () => {
+    const r = await l3.net(admin, 'GET', `/ports/${remote.id}`);
+    return r.body.port.status === 'ACTIVE';
+  });
+  const links2 = (await run('ip', ['-n', `strata-host-${host2}`, '-br', 'link'])).stdout;
+  assert.match(links2, new RegExp(`^tap${remote.id.slice(0, 11)}`, 'm'));
+  assert.match(links2, /^pt-/m);
+  await l3.ok(l3.net(admin, 'DELETE', `/ports/${remote.id}`), 204);
+  // Its last port gone, the second host drops the bridge, its patch, and then its namespace.
+  await until('the second host released', async () => !(await listNamespaces()).includes(`strata-host-${host2}`));
 
   // A security group rule reaches the port's filter.
   const group = (

@@ -44,6 +44,18 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
   const networks = new Map<string, NetworkSpec>();
   const ports = new Map<string, FilteredPort>();
   const dhcpPorts = new Map<string, string>(); // network id → DHCP port id
+  const routerNetworks = new Map<string, Set<string>>(); // router id → the networks it has ports on
+
+  /** Whether anything of this host still needs the network's bridge (a port, its DHCP, a router). */
+  const inUse = (networkId: string): boolean =>
+    [...ports.values()].some((p) => p.spec.network.id === networkId) ||
+    dhcpPorts.has(networkId) ||
+    [...routerNetworks.values()].some((nets) => nets.has(networkId));
+
+  /** A bridge goes with the last thing on it, as Neutron's linuxbridge agent removes an empty bridge. */
+  async function dropIfUnused(networkIds: Iterable<string>): Promise<void> {
+    for (const id of networkIds) if (networks.has(id) && !inUse(id)) await driver.removeNetwork(id);
+  }
 
   const need = (): LinuxContext => {
     if (!ctx) throw new Error('linux dataplane used before start()');
@@ -167,6 +179,7 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       networks.clear();
       ports.clear();
       dhcpPorts.clear();
+      routerNetworks.clear();
     },
     configurations: () => ({
       dataplane: 'linux',
@@ -188,12 +201,14 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
     plugPort,
     async unplugPort(port) {
       const c = need();
+      const networkId = ports.get(port.id)?.spec.network.id ?? port.network_id;
       ports.delete(port.id);
       await applyFilter();
       // Only a tun device is the port's own: a veth of that name is a DHCP or router port's, which goes with
       // its namespace (or, orphaned, at the next sync).
       const link = (await listLinks(c.hostNs)).find((l) => l.ifname === tapName(port.id));
       if (link?.linkinfo?.info_kind === 'tun') await deleteLink(c.hostNs, link.ifname);
+      if (networkId) await dropIfUnused([networkId]);
       await releaseIfIdle();
     },
     async updatePortFilter(port) {
@@ -210,16 +225,24 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
     async removeDhcp(networkId) {
       await removeDhcp(need(), networkId, dhcpPorts.get(networkId));
       dhcpPorts.delete(networkId);
+      await dropIfUnused([networkId]);
       await releaseIfIdle();
     },
     async ensureRouter(router: RouterSpec) {
       await mkdir(`${need().stateDir}/routers`, { recursive: true });
       await writeFile(routerRecord(router.id), `${router.id}\n`);
+      const before = routerNetworks.get(router.id) ?? new Set<string>();
+      const now = new Set([...router.interfaces, ...(router.gateway ? [router.gateway] : [])].map((i) => i.network.id));
+      routerNetworks.set(router.id, now);
       await ensureRouter(need(), router, ensureNetwork);
+      await dropIfUnused([...before].filter((id) => !now.has(id)));
     },
     async removeRouter(routerId) {
       await removeRouter(need(), routerId);
       await rm(routerRecord(routerId), { force: true });
+      const used = routerNetworks.get(routerId) ?? new Set<string>();
+      routerNetworks.delete(routerId);
+      await dropIfUnused(used);
       await releaseIfIdle();
     },
     ensureMetadataProxy: (proxy) => ensureMetadataProxy(need(), proxy),
@@ -237,6 +260,9 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
       };
       // Forget what is not desired first, so the filter applied below never names a removed device.
       for (const id of [...ports.keys()]) if (!desired.ports.some((p) => p.id === id)) ports.delete(id);
+      for (const id of [...routerNetworks.keys()])
+        if (!desired.routers.some((r) => r.id === id)) routerNetworks.delete(id);
+      for (const id of [...dhcpPorts.keys()]) if (!desired.dhcp.some((d) => d.network.id === id)) dhcpPorts.delete(id);
       const forgotten = [...networks.values()].filter((n) => !desired.networks.some((d) => d.id === n.id));
       for (const n of forgotten) networks.delete(n.id);
       for (const n of desired.networks) await attempt(n.id, () => ensureNetwork(n));
