@@ -130,6 +130,16 @@ test('linux dataplane: a router SNATs to the external bridge and a floating IP D
   // The guest's own outbound traffic leaves as its floating IP, not the router's.
   assert.equal(await peerSeenBy(guest, '172.24.4.3', 7001), '172.24.4.20');
 
+  // Hairpin: a neighbour on the same network reaches the guest by its floating IP (seen as the router).
+  const neighbourPort = port(tenantNet, [fixedIp('10.92.0.11', '10.92.0.0/24', '10.92.0.1', subnet)], mac(0x23), [
+    egressAny,
+  ]);
+  const neighbour = await vm(h, neighbourPort);
+  await h.driver.plugPort(neighbourPort);
+  await address(neighbour, '10.92.0.11/24', '10.92.0.1');
+  assert.equal(await peerSeenBy(neighbour, '172.24.4.20', 7000), '10.92.0.1');
+  await h.driver.unplugPort({ id: neighbourPort.id, network_id: tenantNet.id });
+
   // A static route is installed; removing the floating IP takes its address and NAT away.
   router.routes = [{ destination: '10.93.0.0/24', nexthop: '10.92.0.50' }];
   router.floating_ips = [];

@@ -1,5 +1,5 @@
 import type { RouterSpec } from '../dataplane.ts';
-import { routerGatewayName } from './names.ts';
+import { routerGatewayName, routerInterfaceName } from './names.ts';
 
 /**
  * A router namespace's `ip strata_nat` table, generated whole and replaced in one `nft -f` transaction:
@@ -18,7 +18,17 @@ export function natRuleset(router: RouterSpec): string {
     ...new Set(router.interfaces.flatMap((i) => i.fixed_ips.filter((f) => f.ip_version === 4).map((f) => f.cidr))),
   ];
   const dnat = fips.map((f) => `    ip daddr ${f.floating_ip_address} dnat to ${f.fixed_ip_address}`);
+  // Hairpin: a guest reaching another guest (or itself) by floating IP comes back in through a qr interface;
+  // answered directly the reply would bypass the router and never match, so such traffic leaves as the router.
+  const hairpin =
+    fips.length && tenantCidrs.length
+      ? router.interfaces.map(
+          (i) =>
+            `    oifname "${routerInterfaceName(i.port_id)}" ip saddr { ${tenantCidrs.join(', ')} } ct status dnat masquerade`,
+        )
+      : [];
   const post = [
+    ...hairpin,
     ...fips.map((f) => `    oifname "${qg}" ip saddr ${f.fixed_ip_address} snat to ${f.floating_ip_address}`),
     ...(gw?.enable_snat && gwIp && tenantCidrs.length
       ? [`    oifname "${qg}" ip saddr { ${tenantCidrs.join(', ')} } snat to ${gwIp}`]
