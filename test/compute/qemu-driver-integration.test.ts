@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -114,7 +114,22 @@ test('qemu driver drives a real guest: boot, reboot, power, snapshot, destroy', 
     (await again.listInstances()).map((i) => [i.uuid, i.power_state]),
     [[uuid, 1]],
   );
+
+  // A QEMU whose directory vanished (removed by hand) is ended by the next driver's init.
+  const stray = testSpec(spec.image, []);
+  await again.spawn(stray, sig());
+  const strayPid = await pidOf(join(instancesDir(dataDir, host), stray.uuid));
+  await rename(join(instancesDir(dataDir, host), stray.uuid), join(dataDir, 'moved-away'));
+  // One QMP client per guest at a time: the old driver hangs up first, as an agent restart does.
   await again.close();
+  const third = qemuDriver(dataDir, host);
+  await third.init(host, sig());
+  assert.ok(await processGone(strayPid), 'the stray QEMU was ended');
+  assert.deepEqual(
+    (await third.listInstances()).map((i) => i.uuid),
+    [uuid],
+  );
+  await third.close();
 
   const qemuPid = await pidOf(join(instancesDir(dataDir, host), uuid));
   await d.destroy(uuid, sig());
