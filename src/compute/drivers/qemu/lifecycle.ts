@@ -7,6 +7,8 @@ import { killQemu, launchQemu, livePid, waitGone } from './process.ts';
 import { QmpClient } from './qmp.ts';
 import { ensureTap, waitPlugged } from './taps.ts';
 
+const SHUTDOWN_RETRY_MS = 10000;
+
 export async function loadRecord(h: QemuHost, paths: InstancePaths, uuid: string): Promise<InstanceRecord> {
   const record = await readRecord(paths.record);
   if (!record) throw new InstanceNotFound(uuid, h.host);
@@ -88,13 +90,19 @@ export async function stopInstance(
   const pid = await livePid(paths, uuid);
   if (!pid) return;
   const client = await qmpOf(h, paths, uuid).catch(() => undefined);
-  if (opts.graceful && client) {
-    const status = await client.execute<{ status: string }>('query-status').catch(() => undefined);
+  const status = client ? await client.execute<{ status: string }>('query-status').catch(() => undefined) : undefined;
+  // A guest that never ran (still held by -S) has nothing to shut down cleanly.
+  if (opts.graceful && client && status?.status !== 'prelaunch') {
     // A paused guest cannot see the button: let it run to handle it.
     if (status?.status === 'paused') await client.execute('cont').catch(() => {});
-    await client.execute('system_powerdown').catch(() => {});
-    const timeoutMs = (opts.timeoutS ?? h.qemu.shutdownTimeout) * 1000;
-    if (await waitGone(pid, uuid, timeoutMs, opts.signal)) return afterExit(h, uuid);
+    // Pressed again every 10 s as Nova does: a guest still booting has no ACPI daemon to see the first press.
+    const deadline = Date.now() + (opts.timeoutS ?? h.qemu.shutdownTimeout) * 1000;
+    for (;;) {
+      await client.execute('system_powerdown').catch(() => {});
+      const wait = Math.min(SHUTDOWN_RETRY_MS, deadline - Date.now());
+      if (await waitGone(pid, uuid, Math.max(0, wait), opts.signal)) return afterExit(h, uuid);
+      if (Date.now() >= deadline) break;
+    }
     h.log.warn({ host: h.host, uuid }, 'qemu driver: guest ignored the ACPI power button; forcing it off');
   }
   if (client) {
