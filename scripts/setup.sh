@@ -15,7 +15,7 @@ fi
 packages="qemu-utils busybox-static dropbear-bin syslinux syslinux-common mtools dosfstools fdisk"
 packages="$packages qemu-system-x86 dnsmasq-base nftables iproute2 genisoimage"
 if [ "${1:-}" = "test" ]; then
-  packages="$packages python3-openstackclient tempest keystone-tempest-plugin neutron-tempest-plugin postgresql openssh-client"
+  packages="$packages python3-openstackclient tempest keystone-tempest-plugin neutron-tempest-plugin postgresql openssh-client iputils-ping"
 fi
 missing=""
 for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

@@ -107,7 +107,7 @@ const REAL_CI =
   '^tempest\\.(scenario\\.test_(server_basic_ops|network_basic_ops)|api\\.compute\\.servers\\.test_create_server)\\.';
 
 if (wants(4)) {
-  const skip = await realCloudSkipReason(['openstack', 'ssh', 'tempest', 'genisoimage']);
+  const skip = await realCloudSkipReason(['openstack', 'ssh', 'tempest', 'genisoimage', 'ping']);
   if (skip) console.log(`\n== skipped: real instances (end-to-end tests and Tempest with validation): ${skip}`);
   else {
     // Measured on 2 cores under TCG: estimated before the drivers landed: e2e ~8 min, Tempest ~12 min.

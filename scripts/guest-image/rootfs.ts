@@ -101,6 +101,13 @@ const ETC: [string, string, number][] = [
   ],
   // busybox acpid runs /etc/acpi/<action>/<event>: PWRF/00000080 is the ACPI power button.
   ['/etc/acpi/PWRF/00000080', '#!/bin/sh\nexec /sbin/poweroff\n', 0o755],
+  // Tempest's scenario tests read metadata in the guest with `curl <url>` (cirros has curl): busybox wget does
+  // the GET; options are ignored, the last argument that is not one is the URL.
+  [
+    '/usr/bin/curl',
+    '#!/bin/sh\nurl=\nfor a; do case "$a" in -*) ;; *) url=$a ;; esac; done\nexec wget -q -O - "$url"\n',
+    0o755,
+  ],
 ];
 
 const text = (path: string, body: string, mode: number): RootfsEntry => ({
