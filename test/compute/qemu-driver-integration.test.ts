@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { instancesDir } from '../../src/compute/drivers/qemu/paths.ts';
 import { deleteNamespace, hostNamespace } from '../../src/core/host/netns.ts';
 import {
+  count,
   guestImage,
   imageServer,
   pidOf,
@@ -79,10 +81,25 @@ test('qemu driver drives a real guest: boot, reboot, power, snapshot, destroy', 
   assert.equal(await power(), 3);
   await d.unpause(uuid, sig());
   assert.equal(await power(), 1);
+  const running = await pidOf(join(instancesDir(dataDir, host), uuid));
+  const suspendAt = Date.now();
   await d.suspend(uuid, sig());
+  t.diagnostic(`suspend (managed save) took ${Date.now() - suspendAt} ms`);
   assert.equal(await power(), 7);
+  assert.ok(await processGone(running), 'a suspended guest has no process');
+  assert.ok(existsSync(join(instancesDir(dataDir, host), uuid, 'memory.state')));
+  const resumeAt = Date.now();
   await d.resume(uuid, sig());
+  t.diagnostic(`resume took ${Date.now() - resumeAt} ms`);
   assert.equal(await power(), 1);
+  assert.equal(existsSync(join(instancesDir(dataDir, host), uuid, 'memory.state')), false);
+  // The same guest, not a new boot: its getty answers a key press on the serial port.
+  const prompts = count(await d.consoleOutput(uuid), 'login:');
+  const tty = connect(String((await d.remoteConsole(uuid, 'serial')).internal?.socket));
+  tty.write('\r');
+  await waitConsole(d, uuid, 'login:', prompts + 1, 30000);
+  tty.destroy();
+  assert.equal(count(await d.consoleOutput(uuid), 'STRATA-GUEST-READY'), 1);
 
   await d.reboot(uuid, 'HARD', sig());
   await waitConsole(d, uuid, 'STRATA-GUEST-READY', 2);

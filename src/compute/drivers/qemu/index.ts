@@ -12,7 +12,16 @@ import { type ConfigDriveWriter, type DriverLog, InstanceNotFound, pathsOf, type
 import { createImageCache, createOverlay, GiB } from './images.ts';
 import { type InstanceRecord, readRecord, writeRecord } from './instance-record.ts';
 import { attachInterface, detachInterface } from './interfaces.ts';
-import { loadRecord, powerStateOf, qmpOf, requireQmp, startInstance, stopInstance } from './lifecycle.ts';
+import {
+  hasSavedState,
+  loadRecord,
+  powerStateOf,
+  qmpOf,
+  requireQmp,
+  startInstance,
+  stopInstance,
+} from './lifecycle.ts';
+import { restoreInstance, saveInstance } from './managed-save.ts';
 import * as moves from './moves.ts';
 import { imagesDir, instancesDir, RESIZE_SUFFIX } from './paths.ts';
 import { killQemu, livePid, qemuProcessesUnder } from './process.ts';
@@ -264,6 +273,8 @@ export function createQemuDriver(o: QemuDriverOptions): HypervisorDriver {
     async powerOff(uuid, opts) {
       await record(uuid);
       await stop(uuid, true, opts.signal, opts.timeoutS);
+      // Stopping a suspended guest discards its saved state, as Nova's managed save removal does.
+      await rm(paths(uuid).savedState, { force: true });
     },
 
     async powerOn(uuid, opts) {
@@ -285,22 +296,22 @@ export function createQemuDriver(o: QemuDriverOptions): HypervisorDriver {
       await (await requireQmp(h, paths(uuid), uuid, 'unpause')).execute('cont');
     },
 
-    // Nova's libvirt suspend is a managed save (memory to disk, process gone). Here the guest is stopped in place
-    // and keeps its memory in the paused process: the same for the API, no restore step, costs the guest's RAM.
-    async suspend(uuid) {
-      const r = await record(uuid);
-      await (await requireQmp(h, paths(uuid), uuid, 'suspend')).execute('stop');
-      r.suspended = true;
-      await writeRecord(paths(uuid).record, r);
+    // Nova's libvirt suspend is a managed save: the state goes to memory.state and the process ends.
+    async suspend(uuid, opts) {
+      await saveInstance(h, paths(uuid), await record(uuid), opts.signal);
     },
 
     async resume(uuid, opts) {
       const r = await record(uuid);
-      const client = await qmpOf(h, paths(uuid), uuid);
-      if (client) await client.execute('cont');
+      const p = paths(uuid);
+      const client = await qmpOf(h, p, uuid);
+      if (client) {
+        // Suspended by an earlier driver that only paused the guest.
+        await client.execute('cont');
+        r.suspended = false;
+        await writeRecord(p.record, r);
+      } else if (await hasSavedState(p)) await restoreInstance(h, p, r, opts.signal);
       else await start(r, opts.signal);
-      r.suspended = false;
-      await writeRecord(paths(uuid).record, r);
     },
 
     rescue: (uuid, rescue, opts) =>

@@ -1,3 +1,4 @@
+import { rm, stat } from 'node:fs/promises';
 import { buildQemuArgs } from './cmdline.ts';
 import { presentDisks } from './disks.ts';
 import { InstanceNotFound, InstanceNotRunning, type QemuHost } from './host-context.ts';
@@ -8,6 +9,12 @@ import { QmpClient } from './qmp.ts';
 import { ensureTap, waitPlugged } from './taps.ts';
 
 const SHUTDOWN_RETRY_MS = 10000;
+
+export const hasSavedState = (paths: InstancePaths) =>
+  stat(paths.savedState).then(
+    () => true,
+    () => false,
+  );
 
 export async function loadRecord(h: QemuHost, paths: InstancePaths, uuid: string): Promise<InstanceRecord> {
   const record = await readRecord(paths.record);
@@ -58,12 +65,14 @@ export async function startInstance(
   signal: AbortSignal,
   opts: { incoming?: string } = {},
 ): Promise<QmpClient> {
+  // A fresh boot (hard reboot, stop) discards what a suspend saved.
+  if (!opts.incoming) await rm(paths.savedState, { force: true });
   const taps = record.spec.vifs.map(tapName);
   for (const tap of taps) await ensureTap(h.ns, tap);
   const args = buildQemuArgs(record, paths, { accel: h.accel, disks: await presentDisks(paths), ...opts });
   await launchQemu(h.qemu.binary, h.ns, args, paths, signal);
   record.started_at = Date.now();
-  record.suspended = false;
+  if (!opts.incoming) record.suspended = false;
   await writeRecord(paths.record, record);
   const client = await requireQmp(h, paths, record.uuid, 'start');
   if (opts.incoming) return client;
@@ -121,7 +130,10 @@ function afterExit(h: QemuHost, uuid: string): void {
 /** Nova power states from QMP `query-status` (a process that is gone is shutdown). */
 export async function powerStateOf(h: QemuHost, paths: InstancePaths, record: InstanceRecord): Promise<number> {
   const client = await qmpOf(h, paths, record.uuid).catch(() => undefined);
-  if (!client) return (await livePid(paths, record.uuid)) ? 0 : 4;
+  if (!client) {
+    if (await livePid(paths, record.uuid)) return 0;
+    return (await hasSavedState(paths)) ? 7 : 4;
+  }
   const status = await client.execute<{ status: string }>('query-status').catch(() => undefined);
   switch (status?.status) {
     case 'running':

@@ -22,6 +22,9 @@ export interface InstancePaths {
   vncSocket: string;
   /** The incoming migration socket of a live migration to this instance dir. */
   migrateSocket: string;
+  /** A suspended guest's memory and device state (QEMU's migration stream), and the socket it flows through. */
+  savedState: string;
+  saveSocket: string;
 }
 
 export function hostDir(dataDir: string, host: string): string {
@@ -62,5 +65,7 @@ export function instancePaths(dir: string): InstancePaths {
     serialSocket: join(sockDir, 'serial.sock'),
     vncSocket: join(sockDir, 'vnc.sock'),
     migrateSocket: join(sockDir, 'migrate.sock'),
+    savedState: join(dir, 'memory.state'),
+    saveSocket: join(sockDir, 'save.sock'),
   };
 }
