@@ -36,10 +36,13 @@ export async function desiredStateOf(
     ...r.interfaces.map((i) => i.network.id),
     ...(r.gateway ? [r.gateway.network.id] : []),
   ]);
+  // The L3 host keeps every external network's bridge, routers or not (Neutron's br-ex).
+  const externalIds = opts.servesL3 && !only ? await externalNetworks(db) : [];
   const networkIds = unique([
     ...portRows.map((p) => p.network_id),
     ...dhcpNetworkIds,
     ...routerNetworkIds,
+    ...externalIds,
     ...(only?.network_ids ?? []),
   ]);
   const networks = await networkSpecs(db, networkIds);
@@ -54,6 +57,10 @@ export async function desiredStateOf(
     routers,
     metadata: dhcp.map((d) => ({ network_id: d.network.id, router_id: null })),
   };
+}
+
+async function externalNetworks(db: NetworkDb): Promise<string[]> {
+  return (await db.selectFrom('networks').select('id').where('external', '=', 1).execute()).map((r) => r.id);
 }
 
 /** Networks with at least one DHCP-enabled subnet (all of them, or among `ids`). */

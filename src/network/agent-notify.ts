@@ -55,6 +55,11 @@ export async function networkChanged(deps: NetworkDeps, networkId: string): Prom
   for (const host of dhcpHosts(deps)) await send(deps, host, AgentMethod.networkUpdate, { network_id: networkId });
 }
 
+/** An external network appeared: the L3 hosts wire its bridge before any router uses it. */
+export async function externalNetworkChanged(deps: NetworkDeps, networkId: string): Promise<void> {
+  for (const host of l3Hosts(deps)) await send(deps, host, AgentMethod.networkUpdate, { network_id: networkId });
+}
+
 /** The host whose agent realizes routers. One configured host today; a scheduler may return several later. */
 export function l3Hosts(deps: NetworkDeps): string[] {
   return [networkHost(deps.config)];

@@ -50,6 +50,41 @@ test('linux dataplane in the cloud: API changes are wired, deletes leave nothing
   const admin = cloud.adminToken;
   const ext = await l3.externalNetwork('172.24.10.0/24');
   const inside = await l3.tenantNetwork(admin, '10.79.0.0/24');
+  // The external network is wired at once, before any router: `strata net exec` puts a client on it.
+  await until('the external bridge', async () =>
+    (await readFile(`${cloud.dataDir}/network/${host}/external/${ext.networkId}`, 'utf8').catch(() => '')).startsWith(
+      'brq',
+    ),
+  );
+  const port = new URL(cloud.base).port;
+  const netExec = (...argv: string[]) =>
+    run(
+      process.execPath,
+      [
+        'src/cli/main.ts',
+        '-d',
+        cloud.dataDir,
+        '-p',
+        port,
+        'net',
+        'exec',
+        '--agent-host',
+        host,
+        '--address',
+        '172.24.10.3/24',
+        '--name',
+        host,
+        ...argv,
+      ],
+      {
+        allowFail: true,
+      },
+    );
+  t.after(() => netExec('--delete'));
+  const api = await netExec('--', 'busybox', 'wget', '-q', '-O', '-', `http://127.0.0.1:${port}/identity/v3`);
+  assert.equal(api.code, 0, api.stderr);
+  assert.match(api.stdout, /"version"/, 'the API answers inside the client namespace');
+  assert.equal((await netExec('--', 'sh', '-c', 'exit 3')).code, 3, 'the exit code is passed on');
 
   // The DHCP port appears (allocated for the agent), goes ACTIVE, and dnsmasq serves the network.
   const dhcpPort = await until('the DHCP port', async () => {
@@ -128,6 +163,10 @@ test('linux dataplane in the cloud: API changes are wired, deletes leave nothing
     const out = await run('ip', ['-n', routerNs, '-br', 'addr'], { allowFail: true });
     return out.stdout.includes(inside.gateway) && /qg-\S+\s+UP\s+172\.24\.10\./.test(out.stdout);
   });
+  const gatewayIp = (await l3.ok(l3.net(admin, 'GET', `/routers/${router.id}`), 200)).router.external_gateway_info
+    .external_fixed_ips[0].ip_address;
+  const reach = await netExec('--', 'busybox', 'ping', '-c', '1', '-W', '2', gatewayIp);
+  assert.equal(reach.code, 0, `the client reaches the router's gateway ${gatewayIp}: ${reach.stdout}`);
   await until('the SNAT rule', async () => {
     const nat = await run('nft', ['list', 'table', 'ip', 'strata_nat'], { netns: routerNs, allowFail: true });
     return /ip saddr \{? ?10\.79\.0\.0\/24 \}? ?snat to 172\.24\.10\./.test(nat.stdout);

@@ -128,7 +128,7 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
           await o.driver.unplugPort({ id: portId, network_id: networkId });
         }
       await o.driver.removeNetwork(networkId);
-    } else await o.driver.ensureNetwork(network);
+    } else if (network.external || [...ports.values()].includes(networkId)) await o.driver.ensureNetwork(network);
   }
 
   async function applyRouter(routerId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { type Caller, callerOf, enforce, enforceAttributes } from '../access.ts';
-import { networkChanged } from '../agent-notify.ts';
+import { externalNetworkChanged, networkChanged } from '../agent-notify.ts';
 import { bodyMembers, parseUpdate } from '../attributes.ts';
 import type { NetworkDeps } from '../deps.ts';
 import { badRequest, notFound } from '../errors.ts';
@@ -61,6 +61,8 @@ export function networksRoutes(app: ServiceApp, deps: NetworkDeps): void {
     });
     const views = await viewsFor(req, deps.db, caller, rows);
     for (const view of views) await notifyChange(deps, 'network', 'create', view);
+    // The L3 host wires an external network at once (floating IPs and client namespaces live on its bridge).
+    for (const view of views) if (view['router:external']) await externalNetworkChanged(deps, String(view.id));
     reply.code(201);
     return isBulk ? { networks: views } : { network: views[0] };
   });

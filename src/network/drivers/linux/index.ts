@@ -46,8 +46,9 @@ export function createLinuxDataplane(config: Config): LinuxDataplane {
   const dhcpPorts = new Map<string, string>(); // network id → DHCP port id
   const routerNetworks = new Map<string, Set<string>>(); // router id → the networks it has ports on
 
-  /** Whether anything of this host still needs the network's bridge (a port, its DHCP, a router). */
+  /** Whether this host still needs the network's bridge: an external one always, else a port, DHCP, a router. */
   const inUse = (networkId: string): boolean =>
+    Boolean(networks.get(networkId)?.external) ||
     [...ports.values()].some((p) => p.spec.network.id === networkId) ||
     dhcpPorts.has(networkId) ||
     [...routerNetworks.values()].some((nets) => nets.has(networkId));
