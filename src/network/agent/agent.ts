@@ -69,6 +69,21 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
   }
 
   // A dataplane that wires DHCP (anything but noop) needs the server to allocate each network's DHCP port.
+  /**
+   * Queues a change unless the same one is already waiting: a change re-reads the server's state when it runs,
+   * so a burst of notifications for one port or network (every port create re-sends its network's DHCP and its
+   * group's members) costs one application.
+   */
+  const waiting = new Set<string>();
+  function once(key: string, fn: () => Promise<void>): Promise<void> {
+    if (waiting.has(key)) return queue;
+    waiting.add(key);
+    return enqueue(key, () => {
+      waiting.delete(key);
+      return fn();
+    });
+  }
+
   const desired = (only?: Record<string, string[]>) =>
     server<DesiredState>(ServerMethod.syncState, {
       host: o.host,
@@ -200,7 +215,9 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
           { topic: AGENT_TOPIC, server: o.host },
           {
             [AgentMethod.portUpdate]: (p) =>
-              enqueue('port update', () => applyPort(String((p as PortUpdateMessage).port.id))),
+              once(`port ${String((p as PortUpdateMessage).port.id)}`, () =>
+                applyPort(String((p as PortUpdateMessage).port.id)),
+              ),
             [AgentMethod.portDelete]: (p) =>
               enqueue('port delete', async () => {
                 const m = p as PortDeleteMessage;
@@ -208,7 +225,9 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
                 await o.driver.unplugPort({ id: m.port_id, network_id: m.network_id, mac_address: m.mac_address });
               }),
             [AgentMethod.networkUpdate]: (p) =>
-              enqueue('network update', () => applyNetwork((p as NetworkUpdateMessage).network_id)),
+              once(`network ${(p as NetworkUpdateMessage).network_id}`, () =>
+                applyNetwork((p as NetworkUpdateMessage).network_id),
+              ),
             [AgentMethod.routerUpdate]: (p) =>
               enqueue('router update', () => applyRouter((p as RouterUpdateMessage).router_id)),
             [AgentMethod.resync]: () => enqueue('resync', fullSync),
