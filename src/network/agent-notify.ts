@@ -30,7 +30,8 @@ async function dhcpHostsChanged(deps: NetworkDeps, port: Record<string, unknown>
   const networkId = port.network_id;
   if (typeof networkId !== 'string' || port.device_owner === 'network:dhcp') return;
   if (!Array.isArray(port.fixed_ips) || port.fixed_ips.length === 0) return;
-  await networkChanged(deps, networkId);
+  for (const host of dhcpHosts(deps))
+    await send(deps, host, AgentMethod.networkUpdate, { network_id: networkId, reason: 'dhcp_hosts' });
 }
 
 /** A port was deleted (its last API view): its host unplugs it. */
@@ -121,6 +122,7 @@ export async function securityGroupChanged(
     for (const p of ports)
       await send(deps, p.binding_host_id, AgentMethod.portUpdate, {
         port: { id: p.id, network_id: p.network_id, 'binding:host_id': p.binding_host_id },
+        reason: 'filter',
       });
   } catch (err) {
     deps.log.warn({ err, security_group_id: groupId }, 'cannot notify the network agents of a group change');

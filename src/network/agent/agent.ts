@@ -75,6 +75,8 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
    * group's members) costs one application.
    */
   const waiting = new Set<string>();
+  // The noop dataplane keeps no filters or DHCP hosts: the changes only those depend on are skipped there.
+  let filters = true;
   function once(key: string, fn: () => Promise<void>): Promise<void> {
     if (waiting.has(key)) return queue;
     waiting.add(key);
@@ -210,14 +212,17 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
       if (started) return;
       started = true;
       await o.driver.start(o.host);
+      filters = o.driver.name !== 'noop';
       subs = [
         o.bus.serve(
           { topic: AGENT_TOPIC, server: o.host },
           {
             [AgentMethod.portUpdate]: (p) =>
-              once(`port ${String((p as PortUpdateMessage).port.id)}`, () =>
-                applyPort(String((p as PortUpdateMessage).port.id)),
-              ),
+              (p as PortUpdateMessage).reason === 'filter' && !filters
+                ? queue
+                : once(`port ${String((p as PortUpdateMessage).port.id)}`, () =>
+                    applyPort(String((p as PortUpdateMessage).port.id)),
+                  ),
             [AgentMethod.portDelete]: (p) =>
               enqueue('port delete', async () => {
                 const m = p as PortDeleteMessage;
@@ -225,9 +230,11 @@ export function createNetworkAgent(o: NetworkAgentOptions): NetworkAgent {
                 await o.driver.unplugPort({ id: m.port_id, network_id: m.network_id, mac_address: m.mac_address });
               }),
             [AgentMethod.networkUpdate]: (p) =>
-              once(`network ${(p as NetworkUpdateMessage).network_id}`, () =>
-                applyNetwork((p as NetworkUpdateMessage).network_id),
-              ),
+              (p as NetworkUpdateMessage).reason === 'dhcp_hosts' && !filters
+                ? queue
+                : once(`network ${(p as NetworkUpdateMessage).network_id}`, () =>
+                    applyNetwork((p as NetworkUpdateMessage).network_id),
+                  ),
             [AgentMethod.routerUpdate]: (p) =>
               enqueue('router update', () => applyRouter((p as RouterUpdateMessage).router_id)),
             [AgentMethod.resync]: () => enqueue('resync', fullSync),

@@ -34,6 +34,8 @@ export const ServerMethod = {
 
 export interface PortUpdateMessage {
   port: Record<string, unknown>;
+  /** 'filter': only the port's security group rules may differ (a remote group's members changed). */
+  reason?: 'filter';
 }
 export interface PortDeleteMessage {
   port_id: string;
@@ -45,6 +47,8 @@ export interface RouterUpdateMessage {
 }
 export interface NetworkUpdateMessage {
   network_id: string;
+  /** 'dhcp_hosts': only the ports' DHCP entries may differ (a port with addresses changed). */
+  reason?: 'dhcp_hosts';
 }
 
 /** One Neutron agent row an agent process reports (a Strata agent reports several types per host). */
