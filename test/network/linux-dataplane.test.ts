@@ -133,6 +133,17 @@ test('linux dataplane: DHCP, default-deny ingress, stateful replies, anti-spoofi
   assert.equal(await pings(vmA, '10.91.0.11'), true);
   assert.equal(await pings(vmB, '10.91.0.10'), false, 'A still denies new ingress');
 
+  // 3b. A stateless group on A: the replies to its pings need a rule of their own.
+  const stateless = (r: ReturnType<typeof rule>) => ({ ...r, stateful: false });
+  await h.driver.updatePortFilter({ ...a, security_group_rules: [stateless(egressAny)] });
+  assert.equal(await pings(vmA, '10.91.0.11'), false, 'a stateless port gets no reply without an ingress rule');
+  await h.driver.updatePortFilter({
+    ...a,
+    security_group_rules: [stateless(egressAny), stateless(rule({ protocol: 'icmp' }))],
+  });
+  assert.equal(await pings(vmA, '10.91.0.11'), true);
+  await h.driver.updatePortFilter(a);
+
   // 4. Anti-spoofing: a datagram from an address A does not own never reaches B; its own address does.
   await run('ip', ['-n', vmA, 'addr', 'add', '10.91.0.99/24', 'dev', 'eth0']);
   await run('ip', ['-n', vmA, 'neigh', 'replace', '10.91.0.11', 'lladdr', b.mac_address, 'dev', 'eth0']);

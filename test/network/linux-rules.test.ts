@@ -159,6 +159,19 @@ test('the generated rulesets are valid nft (nft -c in a scratch namespace)', {
     ],
   );
   p.allowed_address_pairs = [{ ip_address: '10.1.0.100', mac_address: mac(6) }];
-  await run('nft', ['-c', '-f', '-'], { netns: ns, input: hostRuleset([{ spec: p, index: 3 }], [net.id]) });
+  const stateless = port(net, [fixedIp('10.1.0.6', '10.1.0.0/24', '10.1.0.1')], mac(7), [
+    { ...egressAny, stateful: false },
+  ]);
+  const text = hostRuleset(
+    [
+      { spec: p, index: 3 },
+      { spec: stateless, index: 4 },
+    ],
+    [net.id],
+  );
+  // The stateless port's chains come before the established-flow accept, the stateful one's after.
+  assert.ok(text.indexOf('0x00000004 : jump') < text.indexOf('ct state established'));
+  assert.ok(text.indexOf('0x00000003 : jump') > text.indexOf('ct state established'));
+  await run('nft', ['-c', '-f', '-'], { netns: ns, input: text });
   await run('nft', ['-c', '-f', '-'], { netns: ns, input: natRuleset(routerSpec()) });
 });

@@ -2,6 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { deleteNamespace, listNamespaces } from '../../../core/host/netns.ts';
 import { run } from '../../../core/host/run.ts';
 import type { DesiredState } from '../dataplane.ts';
+import { externalDir } from './bridges.ts';
 import type { LinuxContext } from './context.ts';
 import { removeDhcp } from './dhcp.ts';
 import { removeHostPatchesOf } from './host-patches.ts';
@@ -88,6 +89,9 @@ export async function removeOrphans(ctx: LinuxContext, desired: DesiredState): P
     await deleteLink(ctx.hostNs, name);
     removed.push(name);
   }
+  // Records of external bridges for networks gone while no driver ran (what `strata net exec` reads).
+  for (const id of await recorded(externalDir(ctx)))
+    if (!desired.networks.some((n) => n.id === id)) await rm(`${externalDir(ctx)}/${id}`, { force: true });
   removed.push(...(await removeForeignTables(ctx)));
   return removed;
 }

@@ -15,8 +15,9 @@ import { bridgeName, conntrackZone, tapName } from './names.ts';
  *   allows `return`s; each port chain ends in `drop` (Neutron's default deny, both directions).
  *
  * Ports with port security off get no mark and so no filtering. Remote groups arrive expanded
- * (`remote_ip_prefixes`); an empty expansion matches nothing, so such a rule is left out. Stateless groups
- * are filtered as stateful ones (replies still pass by conntrack): a known simplification.
+ * (`remote_ip_prefixes`); an empty expansion matches nothing, so such a rule is left out. A port whose rules
+ * all come from stateless groups has its chains run before the established-flow accept, so its replies pass
+ * only by its own rules, as Neutron's stateless groups behave.
  */
 export interface FilteredPort {
   spec: PortSpec;
@@ -57,15 +58,22 @@ export function hostRuleset(ports: FilteredPort[], networkIds: string[]): string
       networkIds.map((id) => `iifname "${bridgeName(id)}" ct zone set ${conntrackZone(id)}`),
     ),
   );
-  const egress = filtered.map((p) => `${hex(p.index)} : jump egress_${key(p)}`);
-  const ingress = filtered.map((p) => `${hex(p.index << 16)} : jump ingress_${key(p)}`);
+  const vmaps = (ports: FilteredPort[]) => {
+    const egress = ports.map((p) => `${hex(p.index)} : jump egress_${key(p)}`);
+    const ingress = ports.map((p) => `${hex(p.index << 16)} : jump ingress_${key(p)}`);
+    return [
+      ...(egress.length ? [`meta mark & 0x0000ffff vmap { ${egress.join(', ')} }`] : []),
+      ...(ingress.length ? [`meta mark & 0xffff0000 vmap { ${ingress.join(', ')} }`] : []),
+    ];
+  };
   lines.push(
     ...baseChain('forward', 'forward', 0, [
       'meta mark 0 accept',
+      // Stateless ports' chains run before conntrack may accept: their replies need rules of their own.
+      ...vmaps(filtered.filter(isStateless)),
       'ct state invalid drop',
       'ct state established,related accept',
-      ...(egress.length ? [`meta mark & 0x0000ffff vmap { ${egress.join(', ')} }`] : []),
-      ...(ingress.length ? [`meta mark & 0xffff0000 vmap { ${ingress.join(', ')} }`] : []),
+      ...vmaps(filtered.filter((p) => !isStateless(p))),
     ]),
   );
   for (const p of filtered) {
@@ -163,6 +171,8 @@ function baseChain(name: string, hook: string, priority: number, rules: string[]
   return chain(name, [`type filter hook ${hook} priority ${priority}; policy accept;`, ...rules]);
 }
 
+const isStateless = (p: FilteredPort): boolean =>
+  p.spec.security_group_rules.length > 0 && p.spec.security_group_rules.every((r) => !r.stateful);
 const key = (p: FilteredPort) => p.spec.id.slice(0, 11).replaceAll('-', '_');
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 const set = (xs: string[]) => `{ ${xs.join(', ')} }`;
