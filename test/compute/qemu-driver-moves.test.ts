@@ -92,7 +92,10 @@ test('qemu driver moves a real guest: hot-plug, soft reboot, rescue, live migrat
 
   const migAt = Date.now();
   const srcPid = await pidOf(join(instancesDir(dataDir, h1), uuid));
+  // h2's network agent would plug the tap the destination QEMU opens; the test's stand-in does.
+  const pluggedOnH2 = plugWhenSeen(hostNamespace(h2), `tap${vif.id.slice(0, 11)}`);
   await d1.liveMigrate(uuid, h2, sig());
+  assert.ok((await pluggedOnH2) > 0);
   t.diagnostic(`live migration ${h1} -> ${h2}: ${Date.now() - migAt} ms`);
   assert.ok(await processGone(srcPid), 'the source QEMU is gone');
   assert.deepEqual(await list(d1), []);
