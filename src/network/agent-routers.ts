@@ -35,6 +35,22 @@ export async function routerSpecsOf(db: NetworkDb, ids?: string[]): Promise<Rout
       .orderBy('floating_ip_address')
       .execute(),
   ]);
+  const forwardings = await db
+    .selectFrom('port_forwardings')
+    .innerJoin('floatingips', 'floatingips.id', 'port_forwardings.floatingip_id')
+    .select([
+      'floatingips.router_id',
+      'floatingips.floating_ip_address',
+      'port_forwardings.protocol',
+      'port_forwardings.internal_ip_address',
+      'port_forwardings.internal_port_start',
+      'port_forwardings.internal_port_end',
+      'port_forwardings.external_port_start',
+      'port_forwardings.external_port_end',
+    ])
+    .where('floatingips.router_id', 'in', routerIds)
+    .orderBy('port_forwardings.id')
+    .execute();
   const ports = [...interfaces, ...gateways];
   const [networks, fixedIps] = await Promise.all([
     networkSpecs(db, [...new Set(ports.map((p) => p.network_id))]),
@@ -69,6 +85,7 @@ export async function routerSpecsOf(db: NetworkDb, ids?: string[]): Promise<Rout
           fixed_ip_address: f.fixed_ip_address as string,
           port_id: f.fixed_port_id as string,
         })),
+      port_forwardings: forwardings.filter((f) => f.router_id === r.id).map(({ router_id: _, ...f }) => f),
     };
   });
 }

@@ -58,6 +58,34 @@ test('desired state: routers with interfaces, gateway, routes and floating IPs; 
       port_id: vmPort.id,
     },
   ]);
+  assert.deepEqual(spec.port_forwardings, []);
+  // A port forwarding of another floating IP (unassociated, held by the router) is part of the router too.
+  const pfIp = await l3.floatingIp(admin, { floating_network_id: ext.networkId });
+  const inner = await l3.port(admin, inside.networkId);
+  await l3.ok(
+    l3.net(admin, 'POST', `/floatingips/${pfIp.id}/port_forwardings`, {
+      port_forwarding: {
+        internal_port_id: inner.id,
+        internal_ip_address: inner.fixed_ips[0].ip_address,
+        internal_port: 22,
+        external_port: 2222,
+        protocol: 'tcp',
+      },
+    }),
+    201,
+  );
+  const forwarded = (await sync(false)).routers.find((r) => r.id === router.id);
+  assert.deepEqual(forwarded?.port_forwardings, [
+    {
+      floating_ip_address: pfIp.floating_ip_address,
+      protocol: 'tcp',
+      internal_ip_address: inner.fixed_ips[0].ip_address,
+      internal_port_start: 22,
+      internal_port_end: 22,
+      external_port_start: 2222,
+      external_port_end: 2222,
+    },
+  ]);
   // The networks the router touches come with it, so the host keeps their bridges.
   for (const id of [ext.networkId, inside.networkId]) assert.ok(state.networks.some((n) => n.id === id));
 

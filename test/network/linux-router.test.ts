@@ -140,6 +140,22 @@ test('linux dataplane: a router SNATs to the external bridge and a floating IP D
   assert.equal(await peerSeenBy(neighbour, '172.24.4.20', 7000), '10.92.0.1');
   await h.driver.unplugPort({ id: neighbourPort.id, network_id: tenantNet.id });
 
+  // A port forwarding: 172.24.4.21:2200 reaches the guest's port 7000 (the address answers ARP on qg).
+  router.port_forwardings = [
+    {
+      floating_ip_address: '172.24.4.21',
+      protocol: 'tcp',
+      internal_ip_address: '10.92.0.10',
+      internal_port_start: 7000,
+      internal_port_end: 7000,
+      external_port_start: 2200,
+      external_port_end: 2200,
+    },
+  ];
+  await h.driver.ensureRouter(router);
+  assert.equal(await peerSeenBy(client.netns, '172.24.4.21', 2200), '172.24.4.3');
+  router.port_forwardings = [];
+
   // A static route is installed; removing the floating IP takes its address and NAT away.
   router.routes = [{ destination: '10.93.0.0/24', nexthop: '10.92.0.50' }];
   router.floating_ips = [];

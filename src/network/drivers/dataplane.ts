@@ -143,6 +143,16 @@ export interface RouterSpec {
   gateway: (RouterInterfaceSpec & { enable_snat: boolean }) | null;
   routes: { destination: string; nexthop: string }[];
   floating_ips: { id: string; floating_ip_address: string; fixed_ip_address: string; port_id: string }[];
+  /** Floating IP port forwardings (DNAT of a port range of a floating IP to an internal address). */
+  port_forwardings?: {
+    floating_ip_address: string;
+    protocol: string;
+    internal_ip_address: string;
+    internal_port_start: number;
+    internal_port_end: number;
+    external_port_start: number;
+    external_port_end: number;
+  }[];
 }
 
 export interface MetadataProxySpec {

@@ -17,7 +17,21 @@ export function natRuleset(router: RouterSpec): string {
   const tenantCidrs = [
     ...new Set(router.interfaces.flatMap((i) => i.fixed_ips.filter((f) => f.ip_version === 4).map((f) => f.cidr))),
   ];
-  const dnat = fips.map((f) => `    ip daddr ${f.floating_ip_address} dnat to ${f.fixed_ip_address}`);
+  // Port forwardings first: a forwarded port of a floating IP goes to its internal address, not the whole IP's.
+  const forwards = gw
+    ? (router.port_forwardings ?? [])
+        .filter((p) => ['tcp', 'udp'].includes(p.protocol) && !p.floating_ip_address.includes(':'))
+        .map((p) => {
+          const ext = range(p.external_port_start, p.external_port_end);
+          // Same ports outside and in: the port is kept. (Unequal ranges map onto the internal range, not 1:1.)
+          const same = p.external_port_start === p.internal_port_start && p.external_port_end === p.internal_port_end;
+          const to = same
+            ? p.internal_ip_address
+            : `${p.internal_ip_address}:${range(p.internal_port_start, p.internal_port_end)}`;
+          return `    ip daddr ${p.floating_ip_address} ${p.protocol} dport ${ext} dnat to ${to}`;
+        })
+    : [];
+  const dnat = [...forwards, ...fips.map((f) => `    ip daddr ${f.floating_ip_address} dnat to ${f.fixed_ip_address}`)];
   // Hairpin: a guest reaching another guest (or itself) by floating IP comes back in through a qr interface;
   // answered directly the reply would bypass the router and never match, so such traffic leaves as the router.
   const hairpin =
@@ -54,3 +68,5 @@ export function natRuleset(router: RouterSpec): string {
     '',
   ].join('\n');
 }
+
+const range = (a: number, b: number): string => (a === b ? String(a) : `${a}-${b}`);

@@ -24,10 +24,16 @@ export async function ensureRouter(
   const wanted = new Map<string, { spec: RouterInterfaceSpec; extra: string[] }>();
   for (const i of router.interfaces) wanted.set(routerInterfaceName(i.port_id), { spec: i, extra: [] });
   if (router.gateway) {
-    const fips = router.floating_ips.filter((f) => !f.floating_ip_address.includes(':'));
+    const fips = [
+      ...new Set(
+        [...router.floating_ips, ...(router.port_forwardings ?? [])]
+          .map((f) => f.floating_ip_address)
+          .filter((a) => !a.includes(':')),
+      ),
+    ];
     wanted.set(routerGatewayName(router.gateway.port_id), {
       spec: router.gateway,
-      extra: fips.map((f) => `${f.floating_ip_address}/32`),
+      extra: fips.map((a) => `${a}/32`),
     });
   }
   // Interfaces the router no longer has: deleting the inner end removes the host end too.
