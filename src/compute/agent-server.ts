@@ -26,6 +26,7 @@ import { finalizeDelete, forgetAdminPass } from './instance-finalize.ts';
 import { buildInstanceSpec } from './instance-spec.ts';
 import { hostMayReport, planMoveUpdate } from './migration-flow.ts';
 import { actionOfEvent, notifyInstance } from './notifications.ts';
+import { dropShelvedSnapshot } from './shelved-snapshot.ts';
 import type { InstanceRow } from './tables.ts';
 
 /** Milliseconds before a failed inventory report is tried again (Placement or the service user not ready yet). */
@@ -166,6 +167,8 @@ export function serveComputeAgents(deps: ComputeDeps): Subscription {
       return { ok: true };
     }
     if (before.vm_state === 'building' && u.vm_state && u.vm_state !== 'building') forgetAdminPass(u.uuid);
+    // Back from a shelve: the snapshot it was spawned from is no longer needed.
+    if (before.task_state === 'unshelving' && patch.task_state === null) await dropShelvedSnapshot(deps, u.uuid);
     await move?.afterCommit?.();
     return { ok: true };
   }

@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { NoConsumer } from '../core/bus/bus.ts';
 import { startAction } from './action-start.ts';
 import { AGENT_TOPIC, AgentMethod, type InstanceMessage } from './agent/rpc.ts';
-import { NO_VALID_HOST } from './build-flow.ts';
+import { imageSpecOf, NO_VALID_HOST } from './build-flow.ts';
 import type { RequestSpec } from './clients/types.ts';
 import type { ActRequest } from './conductor-contract.ts';
 import type { ComputeDeps } from './deps.ts';
+import type { ImageSpec } from './drivers/hypervisor.ts';
 import { badRequest, conflict, instanceNotFound } from './errors.ts';
 import { flavorSnapshotOf } from './flavor-store.ts';
 import { finishEvent, startEvent } from './instance-actions-store.ts';
 import { casInstance, liveInstance, parseJson } from './instance-cas.ts';
 import { buildInstanceSpec, flavorSpecOf, loadRequestSpec, saveRequestSpec } from './instance-spec.ts';
+import { systemMetadataOf } from './instance-store.ts';
 import { NEW_FLAVOR_KEY } from './migration-flow.ts';
 import { type Destination, scheduleAndClaim } from './scheduler.ts';
 import type { FlavorSnapshot, InstanceRow, MigrationRow } from './tables.ts';
@@ -267,12 +269,24 @@ export async function unshelve(
     if (info) await casInstance(deps.db, row.uuid, [taskState], { info_cache: JSON.stringify(info) });
   }
   const fresh = (await liveInstance(deps.db, row.uuid)) ?? row;
+  const image = await shelvedImage(deps, row.uuid, req.context.token);
   const msg: InstanceMessage = {
     context: req.context,
-    instance: await buildInstanceSpec(deps.db, fresh, { spec }),
+    instance: await buildInstanceSpec(deps.db, fresh, { spec, ...(image && { image }) }),
     args: { ...req.args },
   };
   await castToHost(deps, fresh, host, AgentMethod.unshelve, msg);
+}
+
+/**
+ * The snapshot shelving took, which an offloaded server comes back from (its disk is gone from every host),
+ * with the download the agent's driver needs. None when shelving kept the disk (not offloaded) or made none.
+ */
+async function shelvedImage(deps: ComputeDeps, uuid: string, token?: string): Promise<ImageSpec | undefined> {
+  const sys = (await systemMetadataOf(deps.db, [uuid])).get(uuid) ?? {};
+  if (!sys.shelved_image_id) return undefined;
+  const image = await deps.image.show({ token }, sys.shelved_image_id).catch(() => undefined);
+  return image ? imageSpecOf(deps, image, token) : undefined;
 }
 
 /** Live migration to `targetHost` (checked) or a scheduled host other than the source. */

@@ -170,21 +170,11 @@ async function unshelve(call: ActionCall) {
         `The unshelve action with availability_zone or host is only allowed for shelved offloaded servers; instance ${call.row.uuid} is in vm_state ${call.row.vm_state}`,
       );
   }
-  const sys = (await systemMetadataOf(call.deps.db, [call.row.uuid])).get(call.row.uuid) ?? {};
   await call.deps.conductor.unshelve({
     ...actRequest(call, 'unshelve', AgentMethod.unshelve, TaskState.unshelving),
     ...(availabilityZone !== undefined && { availabilityZone }),
     ...(host && { targetHost: host }),
   });
-  // Nova deletes the shelve snapshot once the server is back; it is not needed to respawn on the fake driver.
-  if (sys.shelved_image_id) {
-    await call.deps.image.delete({ token: call.caller.token }, sys.shelved_image_id).catch(() => {});
-    await call.deps.db
-      .deleteFrom('instance_system_metadata')
-      .where('instance_uuid', '=', call.row.uuid)
-      .where('key', 'in', ['shelved_image_id', 'shelved_at', 'shelved_host'])
-      .execute();
-  }
   return accepted(call);
 }
 

@@ -1,4 +1,5 @@
 import { AgentMethod } from './agent/rpc.ts';
+import { imageSpecOf } from './build-flow.ts';
 import { badRequest, conflict, notImplemented } from './errors.ts';
 import { finishAction, recordAction } from './instance-actions-store.ts';
 import { TaskState } from './instance-state.ts';
@@ -114,12 +115,8 @@ async function rescue(call: ActionCall) {
   const adminPass = (body.adminPass as string | undefined) ?? randomPassword();
   await call.deps.conductor.act(
     actRequest(call, 'rescue', AgentMethod.rescue, TaskState.rescuing, {
-      image: {
-        id: imageId ?? '',
-        disk_format: image?.disk_format ?? undefined,
-        container_format: image?.container_format ?? undefined,
-        properties: {},
-      },
+      // With its download, so a host that has not cached the rescue image fetches it.
+      image: image ? imageSpecOf(call.deps, image, call.caller.token) : { id: imageId ?? '', properties: {} },
       admin_pass: adminPass,
     }),
   );
