@@ -18,7 +18,7 @@ describe('compute agents on several hosts', () => {
     const bus = createMemoryBus();
     const server = fakeServer(bus);
     const config = await loadConfig({
-      values: { dataDir, compute: { hosts: ['h1', 'h2', 'h3', 'h4', 'h5'], reportInterval: 3600 } },
+      values: { dataDir, drivers: 'fake', compute: { hosts: ['h1', 'h2', 'h3', 'h4', 'h5'], reportInterval: 3600 } },
     });
     const quiet = { debug() {}, info() {}, warn() {}, error() {} };
     const harness = inProcessComputeAgents({ config, bus, log: quiet } as unknown as ComputeDeps);
