@@ -22,6 +22,8 @@ export interface BootTiming {
   acceptMs: number;
   /** 202 to the ready marker (Strata), or spawn preparation to the marker (bare). */
   readyMs: number;
+  /** When this boot's clock started, from the start of its batch (all ready = max of offset + readyMs). */
+  offsetMs: number;
   line: string;
 }
 
@@ -39,6 +41,7 @@ export async function bootStrata(
   signal: AbortSignal,
 ): Promise<{ ids: string[]; timings: BootTiming[] }> {
   const ids: string[] = [];
+  const batch = performance.now();
   const timings = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const sent = performance.now();
@@ -61,7 +64,7 @@ export async function bootStrata(
         const s = await compute.call('GET', `/servers/${id}`);
         throw new Error(`server ${id}: ${(err as Error).message} (status ${JSON.stringify(s.body)})`);
       });
-      return { acceptMs: accepted - sent, readyMs: ready.at - accepted, line: ready.line };
+      return { acceptMs: accepted - sent, readyMs: ready.at - accepted, offsetMs: accepted - batch, line: ready.line };
     }),
   );
   return { ids, timings };

@@ -12,7 +12,9 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { removeLeftovers } from '../scripts/conformance/host-leftovers.ts';
 import {
+  cloudResourceIds,
   type RealCloud,
   realCloudSkipReason,
   removeDataDir,
@@ -60,7 +62,8 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
   let cloud: RealCloud | undefined;
   try {
     say('starting strata (qemu driver, linux dataplane)');
-    cloud = await startRealCloud();
+    // Nova's initial_cpu_allocation_ratio (16): Strata's default of 4 leaves 8 vCPUs on 2 cores, too few for 10.
+    cloud = await startRealCloud({ env: { STRATA_COMPUTE__CPU_ALLOCATION_RATIO: '16' } });
     const guestImage = String(cloud.env.STRATA_IMAGE__GUEST_IMAGE);
     const token = await issueToken(cloud.url, passwordAuthBody('admin', cloud.password, ADMIN_SCOPE));
     const compute = apiClient(cloud.url, '/compute/v2.1', token, 16, signal);
@@ -108,8 +111,13 @@ export async function run(args: string[], { signal }: { signal: AbortSignal }): 
     };
     console.log(values.json ? JSON.stringify(report, null, 2) : renderBootReport(report));
   } finally {
+    // A stopped strata leaves its guests running (they survive restarts): a broken run's go with its namespaces.
+    const ids = cloud && (await cloudResourceIds(cloud).catch(() => ({ networkIds: [], routerIds: [] })));
     await cloud?.stop();
-    if (cloud) await removeDataDir(cloud);
+    if (cloud && ids) {
+      await removeLeftovers({ dataDir: cloud.dataDir, hostNamespace: cloud.hostNamespace, ...ids });
+      await removeDataDir(cloud);
+    }
     await rm(work, { recursive: true, force: true });
     untrack();
   }
@@ -152,6 +160,7 @@ async function bootBare(
   o: { guestImage: string; work: string; accel: 'kvm' | 'tcg'; spec: Spec; signal: AbortSignal },
 ): Promise<BootTiming[]> {
   const dir = await mkdtemp(join(o.work, `bare-${n}-`));
+  const batch = performance.now();
   const guests = await Promise.all(
     Array.from({ length: n }, (_, i) =>
       startBareGuest(`bare${i}`, {
@@ -169,7 +178,7 @@ async function bootBare(
     return await Promise.all(
       guests.map(async (g) => {
         const ready = await waitForReadyFile(readIfThere(g.consoleLog), 240_000, o.signal, () => isAlive(g.pid));
-        return { acceptMs: 0, readyMs: ready.at - g.startedAt, line: ready.line };
+        return { acceptMs: 0, readyMs: ready.at - g.startedAt, offsetMs: g.startedAt - batch, line: ready.line };
       }),
     );
   } finally {

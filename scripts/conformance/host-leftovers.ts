@@ -68,7 +68,7 @@ export interface OwnedProcess {
   cmd: string;
 }
 
-/** QEMU and dnsmasq processes of a cloud: their command line names its data directory, or they run in its namespaces. */
+/** QEMU, dnsmasq and metadata proxy processes of a cloud: their command line names its data directory, or they run in its namespaces. */
 export function processesOf(dataDir: string, inNamespaces: Set<number> = new Set()): OwnedProcess[] {
   const out: OwnedProcess[] = [];
   for (const entry of readdirSync('/proc')) {
@@ -79,7 +79,8 @@ export function processesOf(dataDir: string, inNamespaces: Set<number> = new Set
     } catch {
       continue;
     }
-    if (!/qemu-system|dnsmasq/.test(cmd)) continue;
+    // ns-proxy.ts: the dataplane's metadata proxy (and net exec's API forwarder), one per DHCP namespace.
+    if (!/qemu-system|dnsmasq|ns-proxy\.ts/.test(cmd)) continue;
     const pid = Number(entry);
     if (cmd.includes(dataDir) || inNamespaces.has(pid)) out.push({ pid, cmd });
   }
