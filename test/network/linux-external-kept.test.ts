@@ -127,4 +127,13 @@ test('linux dataplane: the external bridge outlives its last router, a long-live
   await h.driver.ensureRouter(routerB);
   await address(guestB, '10.100.0.2/28', '10.100.0.1');
   assert.equal(await pings(client.netns, '172.24.4.11'), true, "the next test's floating IP answers the same client");
+
+  // Tempest's test_update_router_admin_state: a router set down is applied without error and answers nothing,
+  // set up again it answers (its default route needs its links up, so is only put back then).
+  routerB.admin_state_up = false;
+  await h.driver.ensureRouter(routerB);
+  assert.equal(await pings(client.netns, '172.24.4.11'), false, 'a router set down answers nothing');
+  routerB.admin_state_up = true;
+  await h.driver.ensureRouter(routerB);
+  assert.equal(await pings(client.netns, '172.24.4.11'), true, 'set up again, the floating IP answers');
 });
