@@ -41,7 +41,8 @@ ADDR=none
 if [ -n "$NIC" ]; then
   ip link set "$NIC" up
   # Option 121 carries Neutron's host route to the metadata address; option 26 the tenant network's MTU.
-  udhcpc -i "$NIC" -s /etc/udhcpc/hook -O staticroutes -O mtu -t 8 -T 1 -A 3 -b -p /run/udhcpc.pid \
+  # The pid file has cirros' name: Tempest's test_subnet_details signals it to renew.
+  udhcpc -i "$NIC" -s /etc/udhcpc/hook -O staticroutes -O mtu -t 8 -T 1 -A 3 -b -p "/run/udhcpc.$NIC.pid" \
     >/run/udhcpc.log 2>&1
   [ -s /run/dhcp.address ] && ADDR=$(cat /run/dhcp.address)
 else

@@ -101,11 +101,33 @@ const ETC: [string, string, number][] = [
   ],
   // busybox acpid runs /etc/acpi/<action>/<event>: PWRF/00000080 is the ACPI power button.
   ['/etc/acpi/PWRF/00000080', '#!/bin/sh\nexec /sbin/poweroff\n', 0o755],
-  // Tempest's scenario tests read metadata in the guest with `curl <url>` (cirros has curl): busybox wget does
-  // the GET; options are ignored, the last argument that is not one is the URL.
+  // Tempest's scenario tests read (and POST the password to) metadata in the guest with curl (cirros has it):
+  // busybox wget does the request; options that take a value are skipped with it, the last other word is the URL.
   [
     '/usr/bin/curl',
-    '#!/bin/sh\nurl=\nfor a; do case "$a" in -*) ;; *) url=$a ;; esac; done\nexec wget -q -O - "$url"\n',
+    [
+      '#!/bin/sh',
+      'url= data= post=',
+      'while [ $# -gt 0 ]; do',
+      '  case "$1" in',
+      '    -d|--data|--data-binary|--data-raw) data=$2; post=1; shift ;;',
+      '    -X|--request) [ "$2" = POST ] && post=1; shift ;;',
+      '    -H|--header|-m|--max-time|--connect-timeout|-o|--output|-u|--user|-A|--user-agent) shift ;;',
+      '    -*) ;;',
+      '    *) url=$1 ;;',
+      '  esac',
+      '  shift',
+      'done',
+      '[ -n "$post" ] && exec wget -q -O - --post-data="$data" "$url"',
+      'exec wget -q -O - "$url"',
+      '',
+    ].join('\n'),
+    0o755,
+  ],
+  // Tempest runs guest commands with sudo (its images log in as a user); here the only user is root already.
+  [
+    '/usr/bin/sudo',
+    '#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in -*) shift ;; *) break ;; esac; done\nexec "$@"\n',
     0o755,
   ],
 ];
