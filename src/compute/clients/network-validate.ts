@@ -28,7 +28,10 @@ export async function validateRequested(
     if (res.status === 200) cache.set(key, res);
     return res;
   };
-  const securityGroupIds = await resolveSecurityGroups(cachedGet, caller.projectId, securityGroups);
+  // A group made since the cached list (Tempest creates one, then boots with it at once) is looked for again.
+  const securityGroupIds = await resolveSecurityGroups(cachedGet, caller.projectId, securityGroups).catch(() =>
+    resolveSecurityGroups((path) => get(caller, path), caller.projectId, securityGroups),
+  );
   if (requested === 'none') return { requested: [], securityGroupIds };
   if (requested === 'auto' || requested.length === 0) {
     const only = await onlyNetwork(cachedGet, caller.projectId);
