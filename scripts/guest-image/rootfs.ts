@@ -41,7 +41,8 @@ export async function guestRootfs(kernel: GuestKernel, signal: AbortSignal): Pro
     }
     entries.set(e.path, e);
   };
-  for (const d of ['/proc', '/sys', '/dev', '/run', '/etc/dropbear', '/var/log', '/lib/modules'])
+  // /mnt: where Tempest mounts the config drive.
+  for (const d of ['/proc', '/sys', '/dev', '/run', '/etc/dropbear', '/var/log', '/lib/modules', '/mnt'])
     add({ kind: 'dir', path: d, mode: 0o755 });
   add({ kind: 'dir', path: '/tmp', mode: 0o1777 });
   add({ kind: 'dir', path: '/root', mode: 0o700 });
@@ -122,6 +123,12 @@ const ETC: [string, string, number][] = [
       'exec wget -q -O - "$url"',
       '',
     ].join('\n'),
+    0o755,
+  ],
+  // Tempest finds the config drive with `blkid -L config-2 -o device`; Debian's busybox has no blkid, findfs answers.
+  [
+    '/sbin/blkid',
+    '#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in -L) exec findfs "LABEL=$2" ;; esac; shift; done\nexit 2\n',
     0o755,
   ],
   // Tempest runs guest commands with sudo (its images log in as a user); here the only user is root already.
