@@ -68,6 +68,12 @@ export type TaskStateName = (typeof TaskState)[keyof typeof TaskState];
 export const PowerState = { nostate: 0, running: 1, paused: 3, shutdown: 4, crashed: 6, suspended: 7 } as const;
 export type PowerStateNumber = (typeof PowerState)[keyof typeof PowerState];
 
+/** A power state's name as Nova's diagnostics `state` gives it; an unknown number reads as pending. */
+export function powerStateName(power: number): string {
+  const names: Record<number, string> = { 1: 'running', 3: 'paused', 4: 'shutdown', 6: 'crashed', 7: 'suspended' };
+  return names[power] ?? 'pending';
+}
+
 const T = TaskState;
 const REBOOT = [T.rebooting, T.rebootPending, T.rebootStarted];
 const HARD_REBOOT = [T.rebootingHard, T.rebootPendingHard, T.rebootStartedHard];

@@ -1,15 +1,7 @@
 import { createHash } from 'node:crypto';
+import { powerStateName } from '../../instance-state.ts';
 import type { Diagnostics, InstanceStats, SnapshotData } from '../hypervisor.ts';
 import type { FakeInstance } from './store.ts';
-
-const POWER_NAMES: Record<number, string> = {
-  0: 'pending',
-  1: 'running',
-  3: 'paused',
-  4: 'shutdown',
-  6: 'crashed',
-  7: 'suspended',
-};
 
 /** A made-up serial log: enough of a Linux boot that tests can find the hostname and every NIC's address. */
 export function bootLog(i: FakeInstance): string[] {
@@ -64,7 +56,7 @@ export function diagnostics(i: FakeInstance): Diagnostics {
   const s = stats(i);
   const disks = 1 + (i.flavor.ephemeral_gb > 0 ? 1 : 0) + (i.flavor.swap > 0 ? 1 : 0) + i.volumes.length;
   return {
-    state: POWER_NAMES[i.power_state] ?? 'pending',
+    state: powerStateName(i.power_state),
     // Tempest's 2.48 schema only admits real drivers' names; Nova's fake driver answers as libvirt/kvm too.
     driver: 'libvirt',
     hypervisor: 'kvm',

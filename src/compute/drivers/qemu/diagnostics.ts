@@ -1,3 +1,4 @@
+import { powerStateName } from '../../instance-state.ts';
 import type { Diagnostics, InstanceStats } from '../hypervisor.ts';
 import type { QemuHost } from './host-context.ts';
 import { type InstanceRecord, tapName } from './instance-record.ts';
@@ -5,15 +6,6 @@ import { powerStateOf, qmpOf } from './lifecycle.ts';
 import type { InstancePaths } from './paths.ts';
 import { livePid, processUsage } from './process.ts';
 import { tapCounters } from './taps.ts';
-
-const POWER_NAMES: Record<number, string> = {
-  0: 'pending',
-  1: 'running',
-  3: 'paused',
-  4: 'shutdown',
-  6: 'crashed',
-  7: 'suspended',
-};
 
 interface BlockStats {
   device: string;
@@ -74,7 +66,7 @@ export async function instanceDiagnostics(
   const vcpus = Math.max(1, record.spec.flavor.vcpus);
   const running = m.power === 1 || m.power === 3 || m.power === 7;
   return {
-    state: POWER_NAMES[m.power] ?? 'pending',
+    state: powerStateName(m.power),
     driver: 'libvirt',
     hypervisor: h.accel === 'kvm' ? 'kvm' : 'qemu',
     hypervisor_os: 'linux',
