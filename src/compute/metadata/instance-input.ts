@@ -2,7 +2,7 @@ import { PASSWORD_KEY } from '../api/server-password.ts';
 import type { NetworkInfo } from '../clients/types.ts';
 import type { ComputeDeps } from '../deps.ts';
 import { hostZones, zoneOf } from '../host-zones.ts';
-import { parseJson } from '../instance-cas.ts';
+import { liveInstance, parseJson } from '../instance-cas.ts';
 import { buildInstanceSpec } from '../instance-spec.ts';
 import type { MetadataInput } from './input.ts';
 
@@ -14,12 +14,7 @@ export async function metadataInputOf(
   deps: Pick<ComputeDeps, 'db' | 'config'>,
   uuid: string,
 ): Promise<MetadataInput | undefined> {
-  const row = await deps.db
-    .selectFrom('instances')
-    .selectAll()
-    .where('uuid', '=', uuid)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
+  const row = await liveInstance(deps.db, uuid);
   if (!row) return undefined;
   const [spec, password, zones] = await Promise.all([
     buildInstanceSpec(deps.db, row),
